@@ -1,0 +1,515 @@
+package parser
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"strconv"
+	"time"
+)
+
+// Column indexes of the standard nine fields.
+const (
+	colDateTime = iota
+	colConnector
+	colSession
+	colSeq
+	colLocal
+	colRemote
+	colEvent
+	colData
+	colContext
+	numCols
+)
+
+// StandardFields are the columns every Exchange version writes, in order.
+// A stream without a #Fields header is read with these.
+var StandardFields = []string{
+	"date-time", "connector-id", "session-id", "sequence-number",
+	"local-endpoint", "remote-endpoint", "event", "data", "context",
+}
+
+// Defaults for the Reader's limits.
+const (
+	DefaultMaxLineBytes = 1 << 20 // a row longer than this is reported and skipped
+	DefaultMaxJoinLines = 16      // physical lines one quoted field may span
+)
+
+// Stats counts what a Reader has consumed. Rows = Records + Bad + Skipped.
+type Stats struct {
+	Bytes   int64 // bytes consumed, line endings included
+	Lines   int   // physical lines
+	Rows    int   // data rows (not header, not blank); a row spanning lines counts once
+	Records int   // rows returned as records
+	Bad     int   // rows returned as *ParseError
+	Skipped int   // rows of other Exchange logs, skipped
+	Headers int   // header blocks seen
+}
+
+// Reader reads protocol-log records from a stream.
+//
+// Set the exported fields before the first call to Read.
+type Reader struct {
+	// DefaultLogType applies while the stream has no #Log-type header
+	// (callers usually derive it from a SEND/RECV file name).
+	DefaultLogType LogType
+	// MaxLineBytes bounds one row; longer rows are reported and skipped
+	// without being held in memory. 0 means DefaultMaxLineBytes.
+	MaxLineBytes int
+	// MaxJoinLines bounds how many physical lines a quoted field may span
+	// before the row is reported as ErrQuote. 0 means DefaultMaxJoinLines.
+	MaxJoinLines int
+
+	name  string
+	br    *bufio.Reader
+	stats Stats
+	line  int // physical lines consumed
+	eof   bool
+
+	hdr      *Header // header in force
+	inHeader bool    // the previous non-blank line was a header line
+	cols     [numCols]int
+	ncols    int
+	skip     bool // rows are of another log type
+
+	fields  [][]byte
+	scratch []byte // unescaped quoted fields; cap >= len(row) so it never moves
+	long    []byte // a line longer than the bufio buffer
+	join    []byte // a row whose quoted field spans lines
+	back    []byte // one pushed-back line
+	backNo  int
+	hasBack bool
+
+	rec Record
+
+	// last parsed timestamp, to skip time.Date for rows in the same second
+	lastSec  [19]byte
+	lastTime time.Time
+	lastOK   bool
+}
+
+// NewReader returns a Reader for r. name (a file path, or "-" for standard
+// input) is used only in errors and records.
+func NewReader(r io.Reader, name string) *Reader {
+	rd := &Reader{name: name, br: bufio.NewReaderSize(r, 64<<10)}
+	rd.setColumns(nil)
+	return rd
+}
+
+// Name returns the source name given to NewReader.
+func (r *Reader) Name() string { return r.name }
+
+// Stats returns the counts so far.
+func (r *Reader) Stats() Stats { return r.stats }
+
+// Header returns the header block in force, or nil before any was seen.
+func (r *Reader) Header() *Header { return r.hdr }
+
+// Read returns the next record. A line that cannot be read is returned as
+// a *ParseError and the next call goes on after it. At the end of the input
+// Read returns io.EOF; any other error comes from the underlying reader.
+//
+// The returned Record and its byte slices are reused by the next call.
+func (r *Reader) Read() (*Record, error) {
+	for {
+		line, no, err := r.nextLine()
+		if err != nil {
+			if errors.Is(err, ErrLineTooLong) {
+				r.stats.Rows++
+				r.stats.Bad++
+				r.inHeader = false
+				return nil, &ParseError{File: r.name, Line: no, Err: ErrLineTooLong,
+					Detail: "longer than " + strconv.Itoa(r.maxLine()) + " bytes; skipped", Raw: clip(r.long, maxRawInError)}
+			}
+			return nil, err
+		}
+		line = trimLine(line)
+		if len(line) == 0 {
+			continue
+		}
+		if key, val, ok := headerLine(line); ok {
+			if perr := r.header(key, val, no); perr != nil {
+				return nil, perr
+			}
+			continue
+		}
+		r.inHeader = false
+		r.stats.Rows++
+		if r.skip {
+			r.stats.Skipped++
+			continue
+		}
+		raw := line
+		if open := r.split(line); open {
+			var perr *ParseError
+			raw, perr = r.joinLines(line, no)
+			if perr != nil {
+				r.stats.Bad++
+				return nil, perr
+			}
+		}
+		if perr := r.fill(raw, no); perr != nil {
+			r.stats.Bad++
+			return nil, perr
+		}
+		r.stats.Records++
+		return &r.rec, nil
+	}
+}
+
+func (r *Reader) maxLine() int {
+	if r.MaxLineBytes > 0 {
+		return r.MaxLineBytes
+	}
+	return DefaultMaxLineBytes
+}
+
+// nextLine returns the next physical line with its line ending, and its
+// 1-based number. The slice is valid until the next call. A line longer than
+// MaxLineBytes is consumed and reported as ErrLineTooLong (r.long keeps its
+// start).
+func (r *Reader) nextLine() ([]byte, int, error) {
+	if r.hasBack {
+		r.hasBack = false
+		return r.back, r.backNo, nil
+	}
+	if r.eof {
+		return nil, 0, io.EOF
+	}
+	line, err := r.br.ReadSlice('\n')
+	if err == nil {
+		r.line++
+		r.stats.Lines++
+		r.stats.Bytes += int64(len(line))
+		return line, r.line, nil
+	}
+	if errors.Is(err, bufio.ErrBufferFull) {
+		return r.longLine(line)
+	}
+	if err == io.EOF {
+		r.eof = true
+		if len(line) == 0 {
+			return nil, 0, io.EOF
+		}
+		r.line++
+		r.stats.Lines++
+		r.stats.Bytes += int64(len(line))
+		return line, r.line, nil
+	}
+	return nil, 0, err
+}
+
+// longLine collects a line that does not fit in the bufio buffer, up to the
+// limit; past it the rest of the line is read and dropped.
+func (r *Reader) longLine(first []byte) ([]byte, int, error) {
+	limit := r.maxLine()
+	r.long = append(r.long[:0], first...)
+	n := int64(len(first))
+	tooLong := len(r.long) > limit
+	for {
+		chunk, err := r.br.ReadSlice('\n')
+		n += int64(len(chunk))
+		if !tooLong {
+			if len(r.long)+len(chunk) > limit {
+				tooLong = true
+			} else {
+				r.long = append(r.long, chunk...)
+			}
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		r.line++
+		r.stats.Lines++
+		r.stats.Bytes += n
+		if err == io.EOF {
+			r.eof = true
+		} else if err != nil {
+			return nil, 0, err
+		}
+		if tooLong {
+			return nil, r.line, ErrLineTooLong
+		}
+		return r.long, r.line, nil
+	}
+}
+
+// pushBack makes line the next one nextLine returns.
+func (r *Reader) pushBack(line []byte, no int) {
+	r.back = append(r.back[:0], line...)
+	r.backNo = no
+	r.hasBack = true
+}
+
+const bom = "\xef\xbb\xbf"
+
+// trimLine removes the line ending, a byte order mark (at the start of a
+// stream or of a concatenated file) and surrounding blanks.
+func trimLine(b []byte) []byte {
+	for len(b) > 0 {
+		c := b[len(b)-1]
+		if c != '\n' && c != '\r' && c != ' ' && c != '\t' {
+			break
+		}
+		b = b[:len(b)-1]
+	}
+	for {
+		if len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+			b = b[1:]
+			continue
+		}
+		if len(b) >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf {
+			b = b[3:]
+			continue
+		}
+		return b
+	}
+}
+
+// split cuts a row into r.fields. It reports whether the row ended inside a
+// quoted field. Fields are unquoted; a quoted field's bytes are copied to
+// r.scratch, others alias line.
+func (r *Reader) split(line []byte) (open bool) {
+	r.fields = r.fields[:0]
+	if cap(r.scratch) < len(line) {
+		r.scratch = make([]byte, 0, len(line)+len(line)/2)
+	}
+	// Unescaping only shrinks a field, so appends to s never reallocate and
+	// the fields that alias it stay valid.
+	s := r.scratch[:0]
+	i := 0
+	for {
+		if i < len(line) && line[i] == '"' {
+			start := len(s)
+			j := i + 1
+			for {
+				k := bytes.IndexByte(line[j:], '"')
+				if k < 0 {
+					s = append(s, line[j:]...)
+					r.fields = append(r.fields, s[start:])
+					return true
+				}
+				s = append(s, line[j:j+k]...)
+				j += k + 1
+				if j < len(line) && line[j] == '"' { // "" is one quote
+					s = append(s, '"')
+					j++
+					continue
+				}
+				break
+			}
+			// Bytes between the closing quote and the comma are kept, as
+			// encoding/csv does with LazyQuotes.
+			k := bytes.IndexByte(line[j:], ',')
+			if k < 0 {
+				s = append(s, line[j:]...)
+				r.fields = append(r.fields, s[start:])
+				return false
+			}
+			s = append(s, line[j:j+k]...)
+			r.fields = append(r.fields, s[start:])
+			i = j + k + 1
+			continue
+		}
+		k := bytes.IndexByte(line[i:], ',')
+		if k < 0 {
+			r.fields = append(r.fields, line[i:])
+			return false
+		}
+		r.fields = append(r.fields, line[i:i+k])
+		i += k + 1
+	}
+}
+
+// joinLines continues a row whose quoted field is still open at the end of
+// line, appending following physical lines until the quote closes. It stops
+// at a line that starts a new row or header, at the end of the input, or
+// after MaxJoinLines lines; the row is then reported as ErrQuote.
+func (r *Reader) joinLines(line []byte, no int) ([]byte, *ParseError) {
+	r.join = append(r.join[:0], line...)
+	maxJoin := r.MaxJoinLines
+	if maxJoin <= 0 {
+		maxJoin = DefaultMaxJoinLines
+	}
+	for n := 1; ; n++ {
+		if n >= maxJoin {
+			return nil, r.quoteError(no, "still open after "+strconv.Itoa(n)+" lines")
+		}
+		next, nextNo, err := r.nextLine()
+		if err != nil {
+			if errors.Is(err, ErrLineTooLong) {
+				return nil, r.quoteError(no, "the next line is too long")
+			}
+			if err == io.EOF {
+				return nil, r.quoteError(no, "the input ends inside it")
+			}
+			return nil, &ParseError{File: r.name, Line: no, Err: err}
+		}
+		t := trimLine(next)
+		if startsRow(t) {
+			r.pushBack(next, nextNo)
+			return nil, r.quoteError(no, "line "+strconv.Itoa(nextNo)+" starts a new row")
+		}
+		if len(r.join)+1+len(next) > r.maxLine() {
+			return nil, r.quoteError(no, "the row grows past "+strconv.Itoa(r.maxLine())+" bytes")
+		}
+		r.join = append(r.join, '\n')
+		r.join = append(r.join, trimRight(next)...)
+		if open := r.split(r.join); !open {
+			return r.join, nil
+		}
+	}
+}
+
+func (r *Reader) quoteError(no int, detail string) *ParseError {
+	return &ParseError{File: r.name, Line: no, Err: ErrQuote, Detail: detail, Raw: clip(r.join, maxRawInError)}
+}
+
+func trimRight(b []byte) []byte {
+	for len(b) > 0 {
+		c := b[len(b)-1]
+		if c != '\n' && c != '\r' {
+			break
+		}
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// startsRow reports whether a trimmed line looks like the start of a row
+// ("2024-") or a header line.
+func startsRow(b []byte) bool {
+	if len(b) > 0 && b[0] == '#' {
+		return true
+	}
+	return len(b) >= 5 && isDigit(b[0]) && isDigit(b[1]) && isDigit(b[2]) && isDigit(b[3]) && b[4] == '-'
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// fill maps r.fields onto r.rec.
+func (r *Reader) fill(raw []byte, no int) *ParseError {
+	f := r.fields
+	if len(f) != r.ncols {
+		// Extra empty fields (a spreadsheet's trailing commas) are harmless.
+		extraEmpty := len(f) > r.ncols
+		for _, x := range f[min(len(f), r.ncols):] {
+			if len(x) != 0 {
+				extraEmpty = false
+				break
+			}
+		}
+		if !extraEmpty {
+			return &ParseError{File: r.name, Line: no, Err: ErrFieldCount,
+				Detail: "got " + strconv.Itoa(len(f)) + ", want " + strconv.Itoa(r.ncols), Raw: clip(raw, maxRawInError)}
+		}
+	}
+	rec := &r.rec
+	rec.Line = no
+	rec.Raw = raw
+	rec.Header = r.hdr
+
+	ts := r.col(colDateTime)
+	t, ok := r.parseTime(ts)
+	if !ok {
+		return &ParseError{File: r.name, Line: no, Column: r.cols[colDateTime] + 1, Err: ErrBadTime,
+			Detail: strconv.Quote(clip(ts, 64)), Raw: clip(raw, maxRawInError)}
+	}
+	rec.Time = t
+
+	ev := r.col(colEvent)
+	if len(ev) != 1 || !isEvent(ev[0]) {
+		return &ParseError{File: r.name, Line: no, Column: r.cols[colEvent] + 1, Err: ErrBadEvent,
+			Detail: strconv.Quote(clip(ev, 64)), Raw: clip(raw, maxRawInError)}
+	}
+	rec.Event = Event(ev[0])
+
+	rec.SessionID = r.col(colSession)
+	if len(rec.SessionID) == 0 {
+		return &ParseError{File: r.name, Line: no, Column: r.cols[colSession] + 1, Err: ErrNoSession, Raw: clip(raw, maxRawInError)}
+	}
+	rec.Connector = r.col(colConnector)
+	rec.Seq = atoi(r.col(colSeq))
+	rec.Local = r.col(colLocal)
+	rec.Remote = r.col(colRemote)
+	rec.Data = r.col(colData)
+	rec.Context = r.col(colContext)
+	return nil
+}
+
+func (r *Reader) col(c int) []byte {
+	i := r.cols[c]
+	if i < 0 || i >= len(r.fields) {
+		return nil
+	}
+	return r.fields[i]
+}
+
+func isEvent(c byte) bool {
+	return c == '+' || c == '-' || c == '>' || c == '<' || c == '*'
+}
+
+// atoi parses a non-negative decimal, or returns -1.
+func atoi(b []byte) int {
+	if len(b) == 0 || len(b) > 9 {
+		return -1
+	}
+	n := 0
+	for _, c := range b {
+		if !isDigit(c) {
+			return -1
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// parseTime reads Exchange's yyyy-MM-ddTHH:mm:ss.fffZ without allocating,
+// reusing the previous row's date when the second is the same. Other
+// RFC 3339 forms go through time.Parse.
+func (r *Reader) parseTime(b []byte) (time.Time, bool) {
+	if len(b) == 24 && b[19] == '.' && b[23] == 'Z' && isDigit(b[20]) && isDigit(b[21]) && isDigit(b[22]) {
+		ms := int(b[20]-'0')*100 + int(b[21]-'0')*10 + int(b[22]-'0')
+		if r.lastOK && bytes.Equal(b[:19], r.lastSec[:]) {
+			return r.lastTime.Add(time.Duration(ms) * time.Millisecond), true
+		}
+		if sec, ok := parseSecond(b[:19]); ok {
+			copy(r.lastSec[:], b[:19])
+			r.lastTime, r.lastOK = sec, true
+			return sec.Add(time.Duration(ms) * time.Millisecond), true
+		}
+		return time.Time{}, false
+	}
+	if len(b) < 20 || !isDigit(b[0]) {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, string(b))
+	if err != nil {
+		return time.Time{}, false
+	}
+	return t.UTC(), true
+}
+
+// parseSecond parses yyyy-MM-ddTHH:mm:ss as UTC.
+func parseSecond(b []byte) (time.Time, bool) {
+	if b[4] != '-' || b[7] != '-' || (b[10] != 'T' && b[10] != ' ') || b[13] != ':' || b[16] != ':' {
+		return time.Time{}, false
+	}
+	num := func(p []byte) int {
+		n := 0
+		for _, c := range p {
+			if !isDigit(c) {
+				return -1
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	y, mo, d := num(b[0:4]), num(b[5:7]), num(b[8:10])
+	h, mi, s := num(b[11:13]), num(b[14:16]), num(b[17:19])
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60 {
+		return time.Time{}, false
+	}
+	return time.Date(y, time.Month(mo), d, h, mi, s, 0, time.UTC), true
+}

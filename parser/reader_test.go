@@ -1,0 +1,194 @@
+package parser_test
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/logscan/logscan/parser"
+)
+
+const hdrSend = "#Software: Microsoft Exchange Server\r\n#Version: 15.0.0.0\r\n#Log-type: SMTP Send Protocol Log\r\n#Date: 2024-03-05T20:00:04.113Z\r\n#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\r\n"
+
+// row is what a test expects of one Read: a record summary or an error.
+type row struct {
+	line    int
+	session string
+	event   string
+	data    string
+	context string
+	err     error // sentinel, when the read is an error
+}
+
+func readAll(t *testing.T, in, name string) ([]row, parser.Stats) {
+	t.Helper()
+	r := parser.NewReader(strings.NewReader(in), name)
+	var got []row
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		var perr *parser.ParseError
+		if errors.As(err, &perr) {
+			if perr.Line < 1 || perr.File != name {
+				t.Fatalf("ParseError position %q:%d", perr.File, perr.Line)
+			}
+			got = append(got, row{line: perr.Line, err: perr.Err})
+			continue
+		}
+		if err != nil {
+			t.Fatalf("Read: %v", err)
+		}
+		got = append(got, row{line: rec.Line, session: string(rec.SessionID), event: rec.Event.String(),
+			data: string(rec.Data), context: string(rec.Context)})
+	}
+	return got, r.Stats()
+}
+
+func TestReader(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want []row
+	}{
+		{
+			name: "header CRLF BOM",
+			in:   "\xef\xbb\xbf" + hdrSend + "2024-03-05T20:00:44.100Z,Outbound to Office 365,08DC3D5A1B2C0001,2,10.0.0.5:50123,52.101.1.1:25,+,,\r\n",
+			want: []row{{line: 6, session: "08DC3D5A1B2C0001", event: "+"}},
+		},
+		{
+			name: "no header LF",
+			in:   "2024-03-05T20:00:44.100Z,C,S1,0,,1.2.3.4:25,*,SendRoutingHeaders,Set Session Permissions\n",
+			want: []row{{line: 1, session: "S1", event: "*", data: "SendRoutingHeaders", context: "Set Session Permissions"}},
+		},
+		{
+			name: "quoted with comma and escaped quote",
+			in:   `2024-03-05T20:00:44.100Z,C,S1,3,,,<,"220 host ready at Tue, 05 Mar 2024 ""x""",` + "\n",
+			want: []row{{line: 1, session: "S1", event: "<", data: `220 host ready at Tue, 05 Mar 2024 "x"`}},
+		},
+		{
+			name: "quoted last field",
+			in:   `2024-03-05T20:00:44.100Z,C,S1,3,,,*,,"TLS protocol SP_PROT_TLS1_2_CLIENT negotiation succeeded using bulk encryption algorithm CALG_AES_256 with strength 256 bits, MAC"` + "\r\n",
+			want: []row{{line: 1, session: "S1", event: "*", context: "TLS protocol SP_PROT_TLS1_2_CLIENT negotiation succeeded using bulk encryption algorithm CALG_AES_256 with strength 256 bits, MAC"}},
+		},
+		{
+			name: "blank lines and blanks around rows",
+			in:   "\n  2024-03-05T20:00:44.100Z,C,S1,0,,,>,EHLO a,  \r\n\r\n\t\n2024-03-05T20:00:45.100Z,C,S1,1,,,<,250 ok,\n",
+			want: []row{{line: 2, session: "S1", event: ">", data: "EHLO a"}, {line: 5, session: "S1", event: "<", data: "250 ok"}},
+		},
+		{
+			name: "quoted field spans lines",
+			in:   "2024-03-05T20:00:44.100Z,C,S1,0,,,<,\"250 first\nsecond\",\n2024-03-05T20:00:45.100Z,C,S1,1,,,>,QUIT,\n",
+			want: []row{{line: 1, session: "S1", event: "<", data: "250 first\nsecond"}, {line: 3, session: "S1", event: ">", data: "QUIT"}},
+		},
+		{
+			name: "open quote then a new row",
+			in:   "2024-03-05T20:00:44.100Z,C,S1,0,,,<,\"250 cut\n2024-03-05T20:00:45.100Z,C,S1,1,,,>,QUIT,\n",
+			want: []row{{line: 1, err: parser.ErrQuote}, {line: 2, session: "S1", event: ">", data: "QUIT"}},
+		},
+		{
+			name: "truncated last line inside quote",
+			in:   "2024-03-05T20:00:44.100Z,C,S1,0,,,>,QUIT,\n2024-03-05T20:00:45.100Z,C,S1,1,,,<,\"221 clos",
+			want: []row{{line: 1, session: "S1", event: ">", data: "QUIT"}, {line: 2, err: parser.ErrQuote}},
+		},
+		{
+			name: "truncated last line short",
+			in:   "2024-03-05T20:00:44.100Z,C,S1,0,,,>,QUIT,\n2024-03-05T20:00:45.100Z,C,S1,1",
+			want: []row{{line: 1, session: "S1", event: ">", data: "QUIT"}, {line: 2, err: parser.ErrFieldCount}},
+		},
+		{
+			name: "placeholders",
+			in:   "Date/Time,Outbound to office 365,SessionID,SequenceNumber,LocalEndpoint,RemoteEndpoint,*,,Sending certificate\n2024-03-05T20:00:44.100Z,C,SessionID,x,,,?,a,\n",
+			want: []row{{line: 1, err: parser.ErrBadTime}, {line: 2, err: parser.ErrBadEvent}},
+		},
+		{
+			name: "non-UTF-8 bytes are kept",
+			in:   "2024-03-05T20:00:44.100Z,C,S1,5,,,>,MAIL FROM:<ren\xe9@contoso.com> SIZE=1,\n",
+			want: []row{{line: 1, session: "S1", event: ">", data: "MAIL FROM:<ren\xe9@contoso.com> SIZE=1"}},
+		},
+		{
+			name: "message tracking log is skipped",
+			in:   "#Software: Microsoft Exchange Server\n#Log-type: Message Tracking Log\n#Fields: date-time,client-ip,client-hostname\n2024-03-05T20:00:44.100Z,1.2.3.4,host\n",
+			want: []row{{line: 2, err: parser.ErrNotProtocolLog}},
+		},
+		{
+			name: "header again mid-stream with reordered fields",
+			in: hdrSend + "2024-03-05T20:00:44.100Z,C,S1,0,,,>,QUIT,\r\n" +
+				"\xef\xbb\xbf#Software: Microsoft Exchange Server\r\n#Log-type: SMTP Receive Protocol Log\r\n#Fields: session-id,date-time,event,data\r\nS2,2024-03-05T21:00:00.000Z,<,EHLO x\r\n",
+			want: []row{{line: 6, session: "S1", event: ">", data: "QUIT"}, {line: 10, session: "S2", event: "<", data: "EHLO x"}},
+		},
+		{
+			name: "indented and de-hashed header",
+			in:   " #Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\nSoftware: Microsoft Exchange Server\n2024-03-05T20:00:44.100Z,C,S1,0,,,>,QUIT,\n",
+			want: []row{{line: 3, session: "S1", event: ">", data: "QUIT"}},
+		},
+		{
+			name: "too many fields",
+			in:   "2024-03-05T20:00:44.100Z,C,S1,0,,,>,QUIT,,x\n2024-03-05T20:00:44.100Z,C,S1,0,,,>,QUIT,,,\n",
+			want: []row{{line: 1, err: parser.ErrFieldCount}, {line: 2, session: "S1", event: ">", data: "QUIT"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, st := readAll(t, tt.in, "test.log")
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("got  %v\nwant %v", got, tt.want)
+			}
+			if st.Rows != st.Records+st.Bad+st.Skipped {
+				t.Errorf("stats do not add up: %+v", st)
+			}
+		})
+	}
+}
+
+func TestReaderLongLine(t *testing.T) {
+	long := "2024-03-05T20:00:44.100Z,C,S1,0,,,>," + strings.Repeat("x", 300<<10) + ",\n"
+	in := long + "2024-03-05T20:00:45.100Z,C,S1,1,,,<,250 ok,\n"
+	r := parser.NewReader(strings.NewReader(in), "long.log")
+	r.MaxLineBytes = 100 << 10
+	_, err := r.Read()
+	if !errors.Is(err, parser.ErrLineTooLong) {
+		t.Fatalf("first Read: %v, want ErrLineTooLong", err)
+	}
+	rec, err := r.Read()
+	if err != nil || rec.Line != 2 || string(rec.Data) != "250 ok" {
+		t.Fatalf("second Read = %+v, %v", rec, err)
+	}
+	// Under the limit a line longer than the bufio buffer is read whole.
+	r = parser.NewReader(strings.NewReader(in), "long.log")
+	rec, err = r.Read()
+	if err != nil || len(rec.Data) != 300<<10 {
+		t.Fatalf("Read of a 300 KiB row: %v (len %d)", err, len(rec.Data))
+	}
+	if st := r.Stats(); st.Bytes != int64(len(long)) {
+		t.Errorf("Bytes = %d, want %d", st.Bytes, len(long))
+	}
+}
+
+func TestHeaderAndLogType(t *testing.T) {
+	in := hdrSend + "2024-03-05T20:00:44.100Z,C,S1,0,,,>,QUIT,\r\n"
+	r := parser.NewReader(strings.NewReader(in), "x")
+	rec, err := r.Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := rec.Header
+	if h == nil || h.LogType != parser.LogSend || h.Version != "15.0.0.0" || h.Date.Format("15:04:05.000") != "20:00:04.113" || len(h.Fields) != 9 {
+		t.Fatalf("header = %+v", h)
+	}
+	if got := rec.Time.Format("2006-01-02T15:04:05.000Z07:00"); got != "2024-03-05T20:00:44.100Z" {
+		t.Errorf("Time = %s", got)
+	}
+	for name, want := range map[string]parser.LogType{
+		`C:\Logs\SmtpSend\SEND2024030520-1.LOG`: parser.LogSend,
+		"x/RECV20190221-2.LOG":                   parser.LogReceive,
+		"notes.txt":                              parser.LogUnknown,
+	} {
+		if got := parser.LogTypeFromName(name); got != want {
+			t.Errorf("LogTypeFromName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
