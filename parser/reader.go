@@ -409,6 +409,10 @@ func (r *Reader) fill(raw []byte, no int) *ParseError {
 	rec.Line = no
 	rec.Raw = raw
 	rec.Header = r.hdr
+	rec.LogType = r.DefaultLogType
+	if r.hdr != nil {
+		rec.LogType = r.hdr.LogType
+	}
 
 	ts := r.col(colDateTime)
 	t, ok := r.parseTime(ts)

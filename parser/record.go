@@ -103,4 +103,6 @@ type Record struct {
 	Raw []byte
 	// Header is the header block in force, or nil when the stream had none.
 	Header *Header
+	// LogType is the header's #Log-type, or the Reader's DefaultLogType.
+	LogType LogType
 }

@@ -1,0 +1,206 @@
+package analyze
+
+import (
+	"strings"
+
+	"github.com/logscan/logscan/parser"
+)
+
+// Defaults for Options.
+const (
+	DefaultMaxOpen = 50_000 // open sessions held at once
+	DefaultMaxRows = 400    // transcript rows kept per session
+)
+
+// Options configure an Assembler.
+type Options struct {
+	// Emit receives each session once it has ended (or at Flush). It may
+	// keep the session.
+	Emit func(*Session)
+	// MaxOpen bounds the sessions held open at once; past it the least
+	// recently active one is closed early, marked Evicted and incomplete.
+	// 0 means DefaultMaxOpen.
+	MaxOpen int
+	// MaxRows bounds the transcript rows kept per session (the session is
+	// still analysed in full). 0 means DefaultMaxRows.
+	MaxRows int
+}
+
+// Source names where a file's rows come from. Session ids are unique only
+// within one source (a server's service folder), so sessions are keyed by
+// (source, log type, session id).
+type Source struct {
+	Key     string // the folder, as given; "-" for standard input
+	Server  string // derived from the path, "" when unknown
+	Service string // Hub, FrontEnd, Mailbox, Edge, or ""
+}
+
+// Label is a short name for people: "EXCH01 Hub", or the last two
+// folders of the path.
+func (s Source) Label() string {
+	switch {
+	case s.Server != "" && s.Service != "":
+		return s.Server + " " + s.Service
+	case s.Server != "":
+		return s.Server
+	}
+	k := strings.ReplaceAll(s.Key, `\`, "/")
+	if i := strings.LastIndexByte(k, '/'); i > 0 {
+		if j := strings.LastIndexByte(k[:i], '/'); j >= 0 {
+			return k[j+1:]
+		}
+	}
+	return k
+}
+
+type streamKey struct {
+	source string
+	typ    parser.LogType
+}
+
+type stream struct {
+	src  Source
+	typ  parser.LogType
+	open map[string]*Session
+}
+
+// Assembler rebuilds sessions from records. Feed it each file's records in
+// order, files of one source in name order (see [SortFiles]); sessions
+// carry over from one file to the next.
+type Assembler struct {
+	opts    Options
+	streams map[streamKey]*stream
+	last    *stream
+	lastKey streamKey
+
+	head, tail *Session // open sessions, least recently active first
+	nopen      int
+	order      int64
+	evicted    int
+}
+
+// NewAssembler returns an Assembler.
+func NewAssembler(opts Options) *Assembler {
+	if opts.MaxOpen <= 0 {
+		opts.MaxOpen = DefaultMaxOpen
+	}
+	if opts.MaxRows <= 0 {
+		opts.MaxRows = DefaultMaxRows
+	}
+	return &Assembler{opts: opts, streams: make(map[streamKey]*stream)}
+}
+
+// Evicted returns how many sessions were closed early to bound memory.
+func (a *Assembler) Evicted() int { return a.evicted }
+
+// Open returns how many sessions are open now.
+func (a *Assembler) Open() int { return a.nopen }
+
+// Add feeds one record read from file (a name for positions) of src.
+func (a *Assembler) Add(src Source, file string, rec *parser.Record) {
+	k := streamKey{src.Key, rec.LogType}
+	st := a.last
+	if st == nil || k != a.lastKey {
+		st = a.streams[k]
+		if st == nil {
+			st = &stream{src: src, typ: rec.LogType, open: make(map[string]*Session)}
+			a.streams[k] = st
+		}
+		a.last, a.lastKey = st, k
+	}
+	s := st.open[string(rec.SessionID)]
+	if s == nil {
+		s = &Session{
+			Source: src.Key, Server: src.Server, Service: src.Service,
+			LogType: rec.LogType, ID: string(rec.SessionID), keyType: rec.LogType,
+		}
+		s.state.msg = -1
+		s.state.order = a.order
+		a.order++
+		st.open[s.ID] = s
+		a.nopen++
+		a.pushBack(s)
+		if a.nopen > a.opts.MaxOpen {
+			a.evict()
+		}
+	} else {
+		a.touch(s)
+	}
+	s.add(rec, file, a.opts.MaxRows)
+	if s.state.ended {
+		a.close(st, s, false)
+	}
+}
+
+func (a *Assembler) evict() {
+	s := a.head
+	if s == nil {
+		return
+	}
+	a.evicted++
+	st := a.streams[streamKey{s.Source, s.streamType()}]
+	a.close(st, s, true)
+}
+
+// streamType is the log type the session was keyed under (LogType may
+// have been inferred since).
+func (s *Session) streamType() parser.LogType { return s.keyType }
+
+func (a *Assembler) close(st *stream, s *Session, evicted bool) {
+	if st != nil {
+		delete(st.open, s.ID)
+	}
+	a.unlink(s)
+	a.nopen--
+	s.Evicted = evicted
+	s.finish()
+	if a.opts.Emit != nil {
+		a.opts.Emit(s)
+	}
+}
+
+// Flush ends the input: every session still open is handed on as it
+// stands (not complete), in the order the sessions began.
+func (a *Assembler) Flush() {
+	var all []*Session
+	for s := a.head; s != nil; s = s.state.next {
+		all = append(all, s)
+	}
+	sortByOrder(all)
+	for _, s := range all {
+		a.close(a.streams[streamKey{s.Source, s.streamType()}], s, false)
+	}
+}
+
+func (a *Assembler) pushBack(s *Session) {
+	s.state.prev, s.state.next = a.tail, nil
+	if a.tail != nil {
+		a.tail.state.next = s
+	} else {
+		a.head = s
+	}
+	a.tail = s
+}
+
+func (a *Assembler) unlink(s *Session) {
+	p, n := s.state.prev, s.state.next
+	if p != nil {
+		p.state.next = n
+	} else if a.head == s {
+		a.head = n
+	}
+	if n != nil {
+		n.state.prev = p
+	} else if a.tail == s {
+		a.tail = p
+	}
+	s.state.prev, s.state.next = nil, nil
+}
+
+func (a *Assembler) touch(s *Session) {
+	if a.tail == s {
+		return
+	}
+	a.unlink(s)
+	a.pushBack(s)
+}

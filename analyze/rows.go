@@ -1,0 +1,613 @@
+package analyze
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/logscan/logscan/parser"
+)
+
+// Caps that bound one session's memory whatever the input.
+const (
+	maxMessages   = 500
+	maxRecipients = 200
+	maxReplies    = 100
+)
+
+type cmdKind uint8
+
+const (
+	cmdConnect cmdKind = iota // the banner answers the connection
+	cmdEHLO
+	cmdHELO
+	cmdStartTLS
+	cmdMail
+	cmdRcpt
+	cmdData
+	cmdEOD // end of data, after DATA's 354
+	cmdBdat
+	cmdBdatLast
+	cmdRset
+	cmdQuit
+	cmdAuth
+	cmdOther
+	cmdNone // a reply nothing was waiting for
+	cmdLocal
+)
+
+var cmdNames = [...]string{
+	cmdConnect: "connect", cmdEHLO: "EHLO", cmdHELO: "HELO", cmdStartTLS: "STARTTLS",
+	cmdMail: "MAIL", cmdRcpt: "RCPT", cmdData: "DATA", cmdEOD: "end of data",
+	cmdBdat: "BDAT", cmdBdatLast: "BDAT LAST", cmdRset: "RSET", cmdQuit: "QUIT",
+	cmdAuth: "AUTH", cmdOther: "other", cmdNone: "", cmdLocal: "local",
+}
+
+type pending struct {
+	cmd  cmdKind
+	rcpt int // index into the message's To, for RCPT
+	msg  int // index into Messages, -1 for none
+}
+
+// state is what the row machine remembers between rows.
+type state struct {
+	queue      [16]pending // commands awaiting a reply, oldest first (a ring)
+	qh, qn     int
+	banner     bool // a reply to the connection was seen
+	inReply    bool // inside a multi-line reply (after a "250-" row)
+	sawStart   bool
+	ended      bool
+	capsSeen   bool
+	offered    bool
+	tlsAsked   bool
+	tlsOK      bool
+	tlsRefused bool
+	cert       *Certificate // target of multi-row certificate attributes
+	msg        int          // current message, -1 for none
+	lastErr    *Reply       // last 4xx/5xx reply or local error
+	order      int64        // creation order, for a stable flush
+	prev, next *Session     // open-session list, least recently used first
+}
+
+// msgState follows one message's transaction.
+type msgState struct {
+	mailSent    bool
+	rcptReplies int
+	rcptOK      int
+	done        bool
+}
+
+func (st *state) push(p pending) {
+	if st.qn == len(st.queue) {
+		return // more pipelined commands than any real client sends: drop
+	}
+	st.queue[(st.qh+st.qn)%len(st.queue)] = p
+	st.qn++
+}
+
+func (st *state) pushFront(p pending) {
+	if st.qn == len(st.queue) {
+		return
+	}
+	st.qh = (st.qh - 1 + len(st.queue)) % len(st.queue)
+	st.queue[st.qh] = p
+	st.qn++
+}
+
+func (st *state) peek() pending {
+	if st.qn == 0 {
+		if !st.banner {
+			return pending{cmd: cmdConnect, msg: -1}
+		}
+		return pending{cmd: cmdNone, msg: -1}
+	}
+	return st.queue[st.qh]
+}
+
+func (st *state) pop() {
+	if st.qn > 0 {
+		st.qh = (st.qh + 1) % len(st.queue)
+		st.qn--
+	}
+}
+
+// add feeds one row to the session.
+func (s *Session) add(rec *parser.Record, file string, maxRows int) {
+	pos := Pos{File: file, Line: rec.Line}
+	if s.Rows == 0 {
+		s.First = pos
+		s.Start, s.End = rec.Time, rec.Time
+		s.state.sawStart = rec.Seq == 0
+	}
+	s.Rows++
+	s.Last = pos
+	if rec.Time.Before(s.Start) {
+		s.Start = rec.Time
+	}
+	if rec.Time.After(s.End) {
+		s.End = rec.Time
+	}
+	s.transcript.add(rec.Raw, file, rec.Line, maxRows)
+	if s.Local == "" && len(rec.Local) > 0 {
+		s.Local = string(rec.Local)
+	}
+	if s.Remote == "" && len(rec.Remote) > 0 {
+		s.Remote = string(rec.Remote)
+	}
+	if s.Connector == "" && len(rec.Connector) > 0 {
+		s.Connector = string(rec.Connector)
+	}
+	switch rec.Event {
+	case parser.EventConnect:
+		s.state.sawStart = true
+	case parser.EventDisconnect:
+		s.state.ended = true
+		s.Disconnect = string(bytes.TrimSpace(rec.Context))
+		if s.Disconnect == "" {
+			s.Disconnect = string(bytes.TrimSpace(rec.Data))
+		}
+	case parser.EventSend, parser.EventReceive:
+		if isReply(rec.Data) {
+			if s.LogType == parser.LogUnknown {
+				// Replies come from the remote in a Send log, from us in a Receive log.
+				if rec.Event == parser.EventReceive {
+					s.LogType = parser.LogSend
+				} else {
+					s.LogType = parser.LogReceive
+				}
+			}
+			s.reply(rec.Data, pos)
+		} else {
+			s.command(rec.Data)
+		}
+	case parser.EventInfo:
+		s.info(rec, pos)
+	}
+}
+
+// isReply reports whether data is an SMTP reply line: three digits, then
+// a space, a dash or nothing.
+func isReply(d []byte) bool {
+	return len(d) >= 3 && isDigit(d[0]) && isDigit(d[1]) && isDigit(d[2]) &&
+		(len(d) == 3 || d[3] == ' ' || d[3] == '-')
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// parseReply splits "550 5.7.64 Text" into its parts. cont is true for a
+// "250-" continuation line.
+func parseReply(d []byte) (code int, cont bool, enh, text []byte) {
+	code = int(d[0]-'0')*100 + int(d[1]-'0')*10 + int(d[2]-'0')
+	if len(d) == 3 {
+		return code, false, nil, nil
+	}
+	cont = d[3] == '-'
+	rest := bytes.TrimLeft(d[4:], " ")
+	if n := enhancedLen(rest); n > 0 && rest[0] == d[0] {
+		enh = rest[:n]
+		rest = bytes.TrimLeft(rest[n:], " ")
+	}
+	return code, cont, enh, rest
+}
+
+// enhancedLen returns the length of an enhanced status code ("5.7.64")
+// at the start of b, or 0.
+func enhancedLen(b []byte) int {
+	i := 0
+	for part := 0; part < 3; part++ {
+		j := i
+		for j < len(b) && isDigit(b[j]) && j-i < 3 {
+			j++
+		}
+		if j == i {
+			return 0
+		}
+		i = j
+		if part < 2 {
+			if i >= len(b) || b[i] != '.' {
+				return 0
+			}
+			i++
+		}
+	}
+	if i < len(b) && b[i] != ' ' {
+		return 0
+	}
+	return i
+}
+
+// verb returns the command word of an SMTP command line, upper-cased into
+// buf (commands are ASCII).
+func verb(d []byte, buf *[16]byte) (string, []byte) {
+	i := bytes.IndexByte(d, ' ')
+	w, arg := d, []byte(nil)
+	if i >= 0 {
+		w, arg = d[:i], bytes.TrimLeft(d[i+1:], " ")
+	}
+	if len(w) > len(buf) {
+		return "", arg
+	}
+	for j, c := range w {
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		buf[j] = c
+	}
+	return string(buf[:len(w)]), arg
+}
+
+func (s *Session) command(d []byte) {
+	var buf [16]byte
+	v, arg := verb(d, &buf)
+	st := &s.state
+	switch v {
+	case "EHLO", "HELO":
+		if s.EHLO == "" {
+			s.EHLO = string(firstWord(arg))
+		}
+		k := cmdEHLO
+		if v == "HELO" {
+			k = cmdHELO
+		}
+		st.push(pending{cmd: k, msg: -1})
+	case "STARTTLS", "X-ANONYMOUSTLS":
+		st.tlsAsked = true
+		st.push(pending{cmd: cmdStartTLS, msg: -1})
+	case "MAIL":
+		m := s.mailMessage()
+		if m != nil {
+			s.parseMailFrom(m, arg)
+		}
+		st.push(pending{cmd: cmdMail, msg: st.msg})
+	case "RCPT":
+		idx := -1
+		if m := s.message(); m != nil {
+			if len(m.To) < maxRecipients {
+				m.To = append(m.To, string(angle(afterColon(arg))))
+				idx = len(m.To) - 1
+			}
+		}
+		st.push(pending{cmd: cmdRcpt, rcpt: idx, msg: st.msg})
+	case "DATA":
+		st.push(pending{cmd: cmdData, msg: st.msg})
+	case "BDAT":
+		k := cmdBdat
+		if bytes.Contains(arg, []byte("LAST")) {
+			k = cmdBdatLast
+		}
+		st.push(pending{cmd: k, msg: st.msg})
+	case "RSET":
+		st.push(pending{cmd: cmdRset, msg: -1})
+	case "QUIT":
+		st.push(pending{cmd: cmdQuit, msg: -1})
+	case "AUTH":
+		st.push(pending{cmd: cmdAuth, msg: -1})
+	default:
+		st.push(pending{cmd: cmdOther, msg: -1})
+	}
+}
+
+func firstWord(b []byte) []byte {
+	if i := bytes.IndexByte(b, ' '); i >= 0 {
+		return b[:i]
+	}
+	return b
+}
+
+// afterColon returns what follows "FROM:" / "TO:".
+func afterColon(b []byte) []byte {
+	if i := bytes.IndexByte(b, ':'); i >= 0 {
+		return bytes.TrimLeft(b[i+1:], " ")
+	}
+	return b
+}
+
+// angle returns the address inside <...>, or the first word.
+func angle(b []byte) []byte {
+	if len(b) > 0 && b[0] == '<' {
+		if i := bytes.IndexByte(b, '>'); i > 0 {
+			return b[1:i]
+		}
+		return b[1:]
+	}
+	return firstWord(b)
+}
+
+// message returns the current message, or nil.
+func (s *Session) message() *Message {
+	if s.state.msg < 0 || s.state.msg >= len(s.Messages) {
+		return nil
+	}
+	return &s.Messages[s.state.msg]
+}
+
+// newMessage starts a message, or returns nil past the cap.
+func (s *Session) newMessage() *Message {
+	if len(s.Messages) >= maxMessages {
+		s.MessagesDropped++
+		s.state.msg = -1
+		return nil
+	}
+	s.Messages = append(s.Messages, Message{Size: -1})
+	s.msgStates = append(s.msgStates, msgState{})
+	s.state.msg = len(s.Messages) - 1
+	return &s.Messages[s.state.msg]
+}
+
+// mailMessage returns the message a MAIL command belongs to: the one
+// announced by "sending message ..." if it has no MAIL yet, else a new one.
+func (s *Session) mailMessage() *Message {
+	if m := s.message(); m != nil && !s.msgStates[s.state.msg].mailSent {
+		s.msgStates[s.state.msg].mailSent = true
+		return m
+	}
+	m := s.newMessage()
+	if m != nil {
+		s.msgStates[s.state.msg].mailSent = true
+	}
+	return m
+}
+
+func (s *Session) parseMailFrom(m *Message, arg []byte) {
+	a := afterColon(arg)
+	m.From = string(angle(a))
+	if i := bytes.IndexByte(a, '>'); i >= 0 {
+		a = a[i+1:]
+	} else {
+		a = a[len(firstWord(a)):]
+	}
+	for _, p := range bytes.Fields(a) {
+		k, v, ok := bytes.Cut(p, []byte("="))
+		if !ok {
+			continue
+		}
+		switch {
+		case bytes.EqualFold(k, []byte("SIZE")):
+			m.Size = int64(atoi64(v))
+		case bytes.EqualFold(k, []byte("XOORG")):
+			m.XOORG = string(v)
+		}
+	}
+}
+
+func atoi64(b []byte) int64 {
+	var n int64
+	if len(b) == 0 || len(b) > 18 {
+		return -1
+	}
+	for _, c := range b {
+		if !isDigit(c) {
+			return -1
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n
+}
+
+func (s *Session) reply(d []byte, pos Pos) {
+	st := &s.state
+	code, cont, enh, text := parseReply(d)
+	p := st.peek()
+	if p.cmd == cmdEHLO {
+		s.capabilities(text, !st.inReply)
+	}
+	st.inReply = cont
+	if cont {
+		return
+	}
+	st.pop()
+	r := Reply{Code: code, Enhanced: string(enh), Text: string(text), Command: cmdNames[p.cmd], Pos: pos}
+	if len(s.Replies) < maxReplies {
+		s.Replies = append(s.Replies, r)
+	} else {
+		s.RepliesDropped++
+	}
+	rp := &r
+	if code >= 400 {
+		st.lastErr = rp
+	}
+	switch p.cmd {
+	case cmdConnect:
+		st.banner = true
+		if code == 220 && s.LogType != parser.LogReceive {
+			s.RemoteHost = string(firstWord(text))
+		}
+	case cmdEHLO:
+		if code == 250 {
+			st.capsSeen = true
+		}
+	case cmdStartTLS:
+		if code == 220 {
+			st.tlsOK = true
+		} else {
+			st.tlsRefused = true
+		}
+	case cmdMail:
+		if code >= 400 {
+			s.failMessage(p.msg, rp)
+		}
+	case cmdRcpt:
+		if p.msg >= 0 && p.msg < len(s.Messages) {
+			ms := &s.msgStates[p.msg]
+			m := &s.Messages[p.msg]
+			ms.rcptReplies++
+			if code < 400 {
+				ms.rcptOK++
+			} else if p.rcpt >= 0 && p.rcpt < len(m.To) {
+				m.Refused = append(m.Refused, Refusal{To: m.To[p.rcpt], Reply: rp})
+			}
+			if ms.rcptReplies >= len(m.To) && ms.rcptOK == 0 && code >= 400 {
+				s.failMessage(p.msg, rp)
+			}
+		}
+	case cmdData:
+		if code == 354 {
+			st.pushFront(pending{cmd: cmdEOD, msg: p.msg})
+		} else if code >= 400 {
+			s.failMessage(p.msg, rp)
+		}
+	case cmdBdat:
+		if code >= 400 {
+			s.failMessage(p.msg, rp)
+		}
+	case cmdEOD, cmdBdatLast:
+		if code >= 400 {
+			s.failMessage(p.msg, rp)
+		} else if p.msg >= 0 && p.msg < len(s.Messages) {
+			ms := &s.msgStates[p.msg]
+			if !ms.done {
+				ms.done = true
+				s.Messages[p.msg].Reply = rp
+				s.Messages[p.msg].Accepted = code < 300
+			}
+		}
+	}
+}
+
+func (s *Session) failMessage(i int, r *Reply) {
+	if i < 0 || i >= len(s.Messages) || s.msgStates[i].done {
+		return
+	}
+	s.msgStates[i].done = true
+	s.Messages[i].Reply = r
+	s.Messages[i].Accepted = false
+}
+
+// capabilities reads one line of an EHLO reply: the first names the host
+// and the address it saw ("host Hello [203.0.113.10]"), the others (or the
+// rest of a one-row reply) list extensions.
+func (s *Session) capabilities(text []byte, first bool) {
+	if first {
+		host := firstWord(text)
+		if s.LogType == parser.LogReceive {
+			// our own name; the remote is the client
+		} else if s.RemoteHost == "" {
+			s.RemoteHost = string(host)
+		}
+		if i := bytes.Index(text, []byte("Hello [")); i >= 0 {
+			rest := text[i+len("Hello ["):]
+			if j := bytes.IndexByte(rest, ']'); j > 0 {
+				s.SeenIP = string(rest[:j])
+			}
+		}
+	}
+	for len(text) > 0 {
+		w := firstWord(text)
+		if string(w) == "STARTTLS" || string(w) == "X-ANONYMOUSTLS" {
+			s.state.offered = true
+		}
+		text = bytes.TrimLeft(text[len(w):], " ")
+	}
+}
+
+var (
+	ctxSending  = []byte("Sending certificate")
+	ctxRemote   = []byte("Remote certificate")
+	ctxReceived = []byte("Received certificate")
+	ctxCertAttr = []byte("Certificate ")
+	txtTLSOK    = []byte("TLS protocol ")
+	txtTLSFail  = []byte("TLS negotiation failed with error ")
+	txtConnFail = []byte("Failed to connect")
+	txtSending  = []byte("sending message with RecordId ")
+	txtAttempt  = []byte("attempting to connect")
+	txtPerms    = []byte("Set Session Permissions")
+)
+
+// info handles a "*" row.
+func (s *Session) info(rec *parser.Record, pos Pos) {
+	ctx, data := rec.Context, rec.Data
+	switch {
+	case bytes.HasPrefix(ctx, ctxCertAttr):
+		s.certAttribute(ctx[len(ctxCertAttr):], data, pos)
+		return
+	case bytes.HasPrefix(ctx, ctxSending):
+		s.certHeader(&s.LocalCert, ctx[len(ctxSending):], data, pos)
+		return
+	case bytes.HasPrefix(ctx, ctxRemote):
+		s.certHeader(&s.RemoteCert, ctx[len(ctxRemote):], data, pos)
+		return
+	case bytes.HasPrefix(ctx, ctxReceived):
+		s.certHeader(&s.RemoteCert, ctx[len(ctxReceived):], data, pos)
+		return
+	}
+	text := ctx
+	if len(text) == 0 {
+		text = data
+	}
+	switch {
+	case bytes.HasPrefix(text, txtTLSOK):
+		s.TLS = parseTLS(text)
+	case bytes.HasPrefix(text, txtTLSFail):
+		s.TLSError = string(bytes.TrimSpace(text[len(txtTLSFail):]))
+	case bytes.HasPrefix(text, txtSending):
+		m := s.newMessage()
+		if m != nil {
+			rest := text[len(txtSending):]
+			id, after, _ := bytes.Cut(rest, []byte(" and InternetMessageId "))
+			m.RecordID = string(bytes.TrimSpace(id))
+			m.MessageID = string(bytes.TrimSpace(after))
+		}
+	case bytes.HasPrefix(text, txtAttempt), bytes.Equal(ctx, txtPerms):
+		s.state.sawStart = true
+	case bytes.Contains(text, txtConnFail):
+		s.ConnectError = string(bytes.TrimSpace(text))
+		s.state.ended = true
+	case isReply(text) && text[0] >= '4':
+		// An error Exchange logged itself, e.g. "421 4.4.2 Connection dropped".
+		code, _, enh, t := parseReply(text)
+		r := &Reply{Code: code, Enhanced: string(enh), Text: string(t), Command: cmdNames[cmdLocal], Pos: pos}
+		s.state.lastErr = r
+	}
+}
+
+// certHeader handles "Sending certificate" / "Remote certificate" rows:
+// either the header of the multi-row layout (nothing after the words) or
+// the one-row layout (attribute names follow, values in data).
+func (s *Session) certHeader(dst **Certificate, rest, data []byte, pos Pos) {
+	c := &Certificate{Pos: pos}
+	*dst = c
+	s.state.cert = c
+	if len(bytes.TrimSpace(rest)) > 0 && len(bytes.TrimSpace(data)) > 0 {
+		parseCertLine(c, data)
+		s.state.cert = nil
+	}
+}
+
+// certAttribute handles one row of the multi-row layout.
+func (s *Session) certAttribute(name, data []byte, pos Pos) {
+	c := s.state.cert
+	if c == nil {
+		// Attribute rows without a header row: the certificate we sent.
+		if s.LocalCert == nil {
+			s.LocalCert = &Certificate{Pos: pos}
+		}
+		c = s.LocalCert
+		s.state.cert = c
+	}
+	v := string(bytes.TrimSpace(data))
+	switch string(name) {
+	case "subject":
+		c.Subject = v
+	case "issuer name":
+		c.Issuer = v
+	case "serial number":
+		c.Serial = v
+	case "thumbprint":
+		c.Thumbprint = strings.ToUpper(v)
+	case "alternate names":
+		c.SANs = splitSANs(v)
+	}
+}
+
+func splitSANs(v string) []string {
+	if v == "" {
+		return nil
+	}
+	parts := strings.Split(v, ";")
+	out := parts[:0]
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,323 @@
+package analyze
+
+import (
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/logscan/logscan/parser"
+)
+
+// Caps that bound a Summary whatever the input.
+const (
+	MaxInputErrors = 200    // input errors kept with their text (all are counted)
+	maxKeys        = 10_000 // distinct codes, certificates or connectors tracked
+)
+
+// FileStats is what was read from one input.
+type FileStats struct {
+	Name    string
+	Source  Source
+	LogType parser.LogType
+	parser.Stats
+	First, Last time.Time // earliest and latest row time
+	Err     string        // an error that stopped reading it, if any
+}
+
+// InputError is a line that could not be read, or a file that could not be.
+type InputError struct {
+	File   string
+	Line   int // 0 for an error about the whole file
+	Reason string
+	Raw    string
+}
+
+// ConnectorStats counts one connector's sessions.
+type ConnectorStats struct {
+	Server    string // source label
+	LogType   parser.LogType
+	Connector string
+	Sessions  int
+	ByOutcome map[Outcome]int
+}
+
+// CodeStats counts sessions ended by one kind of reply.
+type CodeStats struct {
+	Code     int
+	Enhanced string
+	Text     string // the reply text, with bracketed server names removed
+	Outcome  Outcome
+	Count    int
+	Example  string // a session id
+	Pos      Pos    // where the example reply is
+}
+
+// CertStats describes one certificate seen in sessions.
+type CertStats struct {
+	Role       string // "local" (we presented it) or "remote"
+	Subject    string
+	Issuer     string
+	Thumbprint string
+	SANs       []string
+	NotAfter   time.Time
+	First      time.Time
+	Last       time.Time
+	Sessions   int
+	Failed     int // sessions not delivered or idle
+	Connectors []string
+	Example    string
+}
+
+// Result is a frozen Summary.
+type Result struct {
+	Files       []FileStats
+	Bytes       int64
+	Rows        int
+	BadRows     int
+	Skipped     int
+	Sessions    int
+	NotComplete int
+	Evicted     int
+	ByOutcome   map[Outcome]int
+	Start, End  time.Time
+	Connectors  []ConnectorStats
+	Codes       []CodeStats
+	Certs       []CertStats
+	Errors      []InputError
+	ErrorCount  int
+	// Truncated says a table hit its cap and lumps the rest together.
+	Truncated bool
+}
+
+// Summary accumulates sessions and input statistics.
+type Summary struct {
+	r          Result
+	connectors map[string]*ConnectorStats
+	codes      map[string]*CodeStats
+	certs      map[string]*certAcc
+}
+
+type certAcc struct {
+	CertStats
+	connectors map[string]bool
+}
+
+// NewSummary returns an empty Summary.
+func NewSummary() *Summary {
+	return &Summary{
+		r:          Result{ByOutcome: map[Outcome]int{}},
+		connectors: map[string]*ConnectorStats{},
+		codes:      map[string]*CodeStats{},
+		certs:      map[string]*certAcc{},
+	}
+}
+
+// AddFile records what was read from one input.
+func (s *Summary) AddFile(f FileStats) {
+	s.r.Files = append(s.r.Files, f)
+	s.r.Bytes += f.Bytes
+	s.r.Rows += f.Rows
+	s.r.BadRows += f.Bad
+	s.r.Skipped += f.Skipped
+	if f.Err != "" {
+		s.AddError(InputError{File: f.Name, Reason: f.Err})
+	}
+}
+
+// AddError records an input problem.
+func (s *Summary) AddError(e InputError) {
+	s.r.ErrorCount++
+	if len(s.r.Errors) < MaxInputErrors {
+		s.r.Errors = append(s.r.Errors, e)
+	}
+}
+
+// AddParseError records a line the reader could not read.
+func (s *Summary) AddParseError(err error) {
+	var pe *parser.ParseError
+	if errors.As(err, &pe) {
+		s.AddError(InputError{File: pe.File, Line: pe.Line, Reason: pe.Reason(), Raw: pe.Raw})
+		return
+	}
+	s.AddError(InputError{Reason: err.Error()})
+}
+
+// SetEvicted records how many sessions were closed early.
+func (s *Summary) SetEvicted(n int) { s.r.Evicted = n }
+
+// AddSession counts a finished session.
+func (s *Summary) AddSession(ss *Session) {
+	r := &s.r
+	r.Sessions++
+	if !ss.Complete {
+		r.NotComplete++
+	}
+	r.ByOutcome[ss.Outcome]++
+	if !ss.Start.IsZero() && (r.Start.IsZero() || ss.Start.Before(r.Start)) {
+		r.Start = ss.Start
+	}
+	if ss.End.After(r.End) {
+		r.End = ss.End
+	}
+	label := Source{Key: ss.Source, Server: ss.Server, Service: ss.Service}.Label()
+
+	ck := label + "\x00" + ss.LogType.String() + "\x00" + ss.Connector
+	c := s.connectors[ck]
+	if c == nil {
+		if len(s.connectors) >= maxKeys {
+			r.Truncated = true
+			ck, label = "\x00other", "(others)"
+			c = s.connectors[ck]
+		}
+		if c == nil {
+			c = &ConnectorStats{Server: label, LogType: ss.LogType, Connector: ss.Connector, ByOutcome: map[Outcome]int{}}
+			s.connectors[ck] = c
+		}
+	}
+	c.Sessions++
+	c.ByOutcome[ss.Outcome]++
+
+	if f := ss.Final; f != nil {
+		text := ""
+		if f.Code >= 400 {
+			text = normalizeText(f.Text)
+		}
+		k := strconv.Itoa(f.Code) + " " + f.Enhanced + " " + text + "\x00" + string(ss.Outcome)
+		cs := s.codes[k]
+		if cs == nil {
+			if len(s.codes) >= maxKeys {
+				r.Truncated = true
+			} else {
+				cs = &CodeStats{Code: f.Code, Enhanced: f.Enhanced, Text: text, Outcome: ss.Outcome, Example: ss.ID, Pos: f.Pos}
+				if text == "" {
+					cs.Text = normalizeText(f.Text)
+				}
+				s.codes[k] = cs
+			}
+		}
+		if cs != nil {
+			cs.Count++
+		}
+	}
+
+	for _, pc := range []struct {
+		role string
+		c    *Certificate
+	}{{"local", ss.LocalCert}, {"remote", ss.RemoteCert}} {
+		if pc.c == nil || (pc.c.Thumbprint == "" && pc.c.Subject == "") {
+			continue
+		}
+		k := pc.role + "\x00" + pc.c.Thumbprint + "\x00" + pc.c.Subject
+		a := s.certs[k]
+		if a == nil {
+			if len(s.certs) >= maxKeys {
+				r.Truncated = true
+				continue
+			}
+			a = &certAcc{CertStats: CertStats{Role: pc.role, Subject: pc.c.Subject, Issuer: pc.c.Issuer,
+				Thumbprint: pc.c.Thumbprint, SANs: pc.c.SANs, NotAfter: pc.c.NotAfter, First: ss.Start, Example: ss.ID},
+				connectors: map[string]bool{}}
+			s.certs[k] = a
+		}
+		a.Sessions++
+		if ss.Outcome != Delivered && ss.Outcome != Idle {
+			a.Failed++
+		}
+		if ss.Start.Before(a.First) {
+			a.First = ss.Start
+		}
+		if ss.End.After(a.Last) {
+			a.Last = ss.End
+		}
+		if len(a.connectors) < 50 {
+			a.connectors[ss.Connector] = true
+		}
+	}
+}
+
+// normalizeText drops bracketed parts ("[AM4PEPF0002.eurprd04.prod...]",
+// "[InternalId=...]") and message ids, which differ per server and message,
+// so that replies of one kind count together.
+func normalizeText(t string) string {
+	var b strings.Builder
+	depth := 0
+	for i := 0; i < len(t); i++ {
+		switch c := t[i]; {
+		case c == '[' || c == '<':
+			depth++
+		case (c == ']' || c == '>') && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteByte(c)
+		}
+	}
+	out := strings.Join(strings.Fields(b.String()), " ")
+	if len(out) > 160 {
+		out = out[:160] + "…"
+	}
+	return out
+}
+
+// Result freezes the summary; maps are sorted into slices.
+func (s *Summary) Result() *Result {
+	r := s.r
+	r.Connectors = nil
+	for _, c := range s.connectors {
+		r.Connectors = append(r.Connectors, *c)
+	}
+	sort.Slice(r.Connectors, func(i, j int) bool {
+		a, b := r.Connectors[i], r.Connectors[j]
+		if a.Server != b.Server {
+			return a.Server < b.Server
+		}
+		if a.LogType != b.LogType {
+			return a.LogType < b.LogType
+		}
+		return a.Connector < b.Connector
+	})
+	r.Codes = nil
+	for _, c := range s.codes {
+		r.Codes = append(r.Codes, *c)
+	}
+	sort.Slice(r.Codes, func(i, j int) bool {
+		a, b := r.Codes[i], r.Codes[j]
+		if (a.Code >= 400) != (b.Code >= 400) {
+			return a.Code >= 400
+		}
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		if a.Code != b.Code {
+			return a.Code > b.Code
+		}
+		if a.Enhanced != b.Enhanced {
+			return a.Enhanced < b.Enhanced
+		}
+		return a.Text < b.Text
+	})
+	r.Certs = nil
+	for _, a := range s.certs {
+		c := a.CertStats
+		for n := range a.connectors {
+			c.Connectors = append(c.Connectors, n)
+		}
+		sort.Strings(c.Connectors)
+		r.Certs = append(r.Certs, c)
+	}
+	sort.Slice(r.Certs, func(i, j int) bool {
+		a, b := r.Certs[i], r.Certs[j]
+		if a.Role != b.Role {
+			return a.Role < b.Role
+		}
+		if !a.First.Equal(b.First) {
+			return a.First.Before(b.First)
+		}
+		if a.Thumbprint != b.Thumbprint {
+			return a.Thumbprint < b.Thumbprint
+		}
+		return a.Subject < b.Subject
+	})
+	return &r
+}

@@ -1,0 +1,55 @@
+package analyze
+
+// transcript keeps a session's raw rows in one growing byte buffer, so
+// keeping a row costs a copy, not an allocation.
+type transcript struct {
+	buf     []byte
+	rows    []lineRef
+	dropped int
+}
+
+type lineRef struct {
+	off, n int32
+	line   int32
+	file   string
+}
+
+// Line is one row of a session as it appeared in the input.
+type Line struct {
+	Pos Pos
+	Raw string
+}
+
+func (t *transcript) add(raw []byte, file string, line, max int) {
+	if len(t.rows) >= max || len(t.buf)+len(raw) > 1<<30 {
+		t.dropped++
+		return
+	}
+	t.rows = append(t.rows, lineRef{off: int32(len(t.buf)), n: int32(len(raw)), line: int32(line), file: file})
+	t.buf = append(t.buf, raw...)
+}
+
+// Transcript returns the session's rows in input order, up to the
+// assembler's per-session cap, and how many rows past the cap were dropped.
+func (s *Session) Transcript() ([]Line, int) {
+	t := &s.transcript
+	out := make([]Line, len(t.rows))
+	for i, r := range t.rows {
+		out[i] = Line{Pos: Pos{File: r.file, Line: int(r.line)}, Raw: string(t.buf[r.off : r.off+r.n])}
+	}
+	return out, t.dropped
+}
+
+// RawAt returns the raw row at p, if the transcript holds it.
+func (s *Session) RawAt(p Pos) (string, bool) {
+	t := &s.transcript
+	for _, r := range t.rows {
+		if int(r.line) == p.Line && r.file == p.File {
+			return string(t.buf[r.off : r.off+r.n]), true
+		}
+	}
+	return "", false
+}
+
+// DropTranscript frees the session's rows once nothing needs them.
+func (s *Session) DropTranscript() { s.transcript = transcript{} }

@@ -1,0 +1,33 @@
+// Command logscan analyses Microsoft Exchange SMTP protocol logs: it
+// rebuilds SMTP sessions from the Send and Receive connector logs and
+// reports how they ended, the replies that ended them, and the
+// certificates and TLS they used.
+//
+// Usage:
+//
+//	logscan [flags] [PATH ...]
+//
+// Each PATH is a log file, or a folder searched recursively for *.LOG
+// files; "-" or no PATH reads standard input. Files of one folder are read
+// in rollover order (SEND2024030520-1.LOG, -2.LOG, SEND2024030521-1.LOG),
+// so sessions that continue across files join up.
+//
+// Examples:
+//
+//	logscan "C:\Program Files\Microsoft\Exchange Server\V15\TransportRoles\Logs\Hub\ProtocolLog\SmtpSend"
+//	logscan SEND2024030520-1.LOG SEND2024030520-2.LOG
+//	cat SEND*.LOG | logscan
+//	logscan --format ndjson DIR > sessions.ndjson
+//	logscan --format json -o summary.json DIR
+//
+// Exit status: 0 when the logs were read; 2 for a usage error or when no
+// input could be read.
+package main
+
+import (
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}

@@ -1,0 +1,231 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/logscan/logscan/analyze"
+	"github.com/logscan/logscan/report"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// Exit codes: part of the public contract (see README).
+const (
+	exitOK    = 0
+	exitUsage = 2
+)
+
+const usageHead = `logscan analyses Exchange SMTP protocol logs (SmtpSend\SEND*.LOG, SmtpReceive\RECV*.LOG).
+
+Usage:
+  logscan [flags] [PATH ...]
+
+PATH is a log file or a folder (searched recursively for *.LOG); "-" or no
+PATH reads standard input.
+
+Flags:
+`
+
+// options are the parsed command line.
+type options struct {
+	format    string
+	output    string
+	maxErrors int
+	quiet     bool
+	version   bool
+	paths     []string
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := pflag.NewFlagSet("logscan", pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVarP(&o.format, "format", "f", "text", "output format: text, json or ndjson")
+	fs.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output")
+	fs.IntVar(&o.maxErrors, "max-errors", 10, "input problems listed in the text summary (all are counted)")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usageHead)
+		fs.PrintDefaults()
+		fmt.Fprint(stderr, "\nExit status: 0 the logs were read; 2 usage error or no input could be read.\n")
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	switch o.format {
+	case "text", "json", "ndjson":
+	default:
+		return nil, fmt.Errorf("unknown --format %q: want text, json or ndjson", o.format)
+	}
+	o.paths = fs.Args()
+	return o, nil
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o, err := parseFlags(args, stderr)
+	if errors.Is(err, pflag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "logscan: %v\nRun 'logscan --help' for usage.\n", err)
+		return exitUsage
+	}
+	if o.version {
+		fmt.Fprintf(stdout, "logscan %s\n", version)
+		return exitOK
+	}
+	paths := o.paths
+	if len(paths) == 0 {
+		if f, ok := stdin.(*os.File); ok && isTerminal(f) {
+			fmt.Fprint(stderr, "logscan: no logs given: name files or folders, or pipe a log into standard input.\nRun 'logscan --help' for usage.\n")
+			return exitUsage
+		}
+		paths = []string{"-"}
+	}
+
+	ins, errs := collect(paths)
+	sum := analyze.NewSummary()
+	for _, e := range errs {
+		msg := describe(e)
+		sum.AddError(analyze.InputError{Reason: msg})
+		fmt.Fprintf(stderr, "logscan: %s\n", msg)
+	}
+	if len(ins) == 0 {
+		fmt.Fprintln(stderr, "logscan: nothing to read")
+		return exitUsage
+	}
+
+	out, commit, err := openOutput(o.output, stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "logscan: %v\n", err)
+		return exitUsage
+	}
+	meta := report.Meta{Version: version, Generated: time.Now().UTC(), Inputs: paths}
+
+	var emit func(*analyze.Session) error
+	var nd *report.NDJSON
+	if o.format == "ndjson" && !o.quiet {
+		nd = report.NewNDJSON(out)
+		emit = nd.Write
+	}
+	read, werr := scan(ins, stdin, sum, emit)
+	res := sum.Result()
+	if nd != nil && werr == nil {
+		werr = nd.Flush()
+	}
+	if werr == nil && !o.quiet {
+		switch o.format {
+		case "text":
+			werr = report.Text(out, res, meta, report.TextOptions{MaxErrors: o.maxErrors, Width: termWidth(stdout)})
+		case "json":
+			werr = report.JSON(out, res, meta)
+		}
+	}
+	if werr != nil {
+		commit(false)
+		if isBrokenPipe(werr) {
+			return exitOK // the reader went away (logscan ... | head): not an error
+		}
+		fmt.Fprintf(stderr, "logscan: write %s: %v\n", outName(o.output), werr)
+		return exitUsage
+	}
+	if err := commit(true); err != nil {
+		fmt.Fprintf(stderr, "logscan: %v\n", err)
+		return exitUsage
+	}
+	if o.format != "text" || o.output != "" {
+		// The text summary lists input problems itself; other formats say
+		// on stderr that there were some.
+		if res.ErrorCount > 0 && !o.quiet {
+			fmt.Fprintf(stderr, "logscan: %d input problems (unreadable lines or files); see input_errors\n", res.ErrorCount)
+		}
+	}
+	if read == 0 || (res.Rows == 0 && res.Sessions == 0) {
+		fmt.Fprintln(stderr, "logscan: no protocol-log rows could be read")
+		return exitUsage
+	}
+	return exitOK
+}
+
+func outName(path string) string {
+	if path == "" {
+		return "standard output"
+	}
+	return path
+}
+
+// openOutput returns where the report goes. A file is written under a
+// temporary name in the same folder and renamed into place by commit(true),
+// so a failed run never leaves a half-written report under the final name.
+func openOutput(path string, stdout io.Writer) (io.Writer, func(ok bool) error, error) {
+	if path == "" || path == "-" {
+		return stdout, func(bool) error { return nil }, nil
+	}
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot write %s: %w", path, unwrapPath(err))
+	}
+	commit := func(ok bool) error {
+		if !ok {
+			f.Close()
+			os.Remove(f.Name())
+			return nil
+		}
+		if err := f.Sync(); err != nil {
+			f.Close()
+			os.Remove(f.Name())
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if err := f.Close(); err != nil {
+			os.Remove(f.Name())
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if err := os.Rename(f.Name(), path); err != nil {
+			os.Remove(f.Name())
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		return nil
+	}
+	return f, commit, nil
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func isBrokenPipe(err error) bool {
+	return errors.Is(err, syscall.EPIPE) || strings.Contains(err.Error(), "broken pipe")
+}
+
+// isTerminal reports whether f is a character device (a console).
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// termWidth returns the width for tables: $COLUMNS when set, else 120.
+func termWidth(w io.Writer) int {
+	if c := os.Getenv("COLUMNS"); c != "" {
+		var n int
+		if _, err := fmt.Sscan(c, &n); err == nil && n >= 40 {
+			return n
+		}
+	}
+	return 120
+}
