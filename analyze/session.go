@@ -104,8 +104,8 @@ type Refusal struct {
 
 // Session is one SMTP session rebuilt from its rows.
 type Session struct {
-	Source    string         // the folder its files came from ("-" for standard input)
-	Server    string         // server and service derived from the path, when known
+	Source    string // the folder its files came from ("-" for standard input)
+	Server    string // server and service derived from the path, when known
 	Service   string
 	LogType   parser.LogType
 	Connector string

@@ -23,7 +23,7 @@ type FileStats struct {
 	LogType parser.LogType
 	parser.Stats
 	First, Last time.Time // earliest and latest row time
-	Err     string        // an error that stopped reading it, if any
+	Err         string    // an error that stopped reading it, if any
 }
 
 // InputError is a line that could not be read, or a file that could not be.

@@ -184,8 +184,8 @@ func TestHeaderAndLogType(t *testing.T) {
 	}
 	for name, want := range map[string]parser.LogType{
 		`C:\Logs\SmtpSend\SEND2024030520-1.LOG`: parser.LogSend,
-		"x/RECV20190221-2.LOG":                   parser.LogReceive,
-		"notes.txt":                              parser.LogUnknown,
+		"x/RECV20190221-2.LOG":                  parser.LogReceive,
+		"notes.txt":                             parser.LogUnknown,
 	} {
 		if got := parser.LogTypeFromName(name); got != want {
 			t.Errorf("LogTypeFromName(%q) = %v, want %v", name, got, want)
