@@ -21,6 +21,10 @@ type Options struct {
 	// recently active one is closed early, marked Evicted and incomplete.
 	// 0 means DefaultMaxOpen.
 	MaxOpen int
+	// Transcripts keeps every row of each session (up to MaxRows) for
+	// Session.Transcript; without it only the rows that serve as evidence
+	// (error replies, certificates, TLS and connect errors) keep their text.
+	Transcripts bool
 	// MaxRows bounds the transcript rows kept per session (the session is
 	// still analysed in full). 0 means DefaultMaxRows.
 	MaxRows int
@@ -77,6 +81,7 @@ type Assembler struct {
 	nopen      int
 	order      int64
 	evicted    int
+	texts      *interner
 }
 
 // NewAssembler returns an Assembler.
@@ -87,7 +92,7 @@ func NewAssembler(opts Options) *Assembler {
 	if opts.MaxRows <= 0 {
 		opts.MaxRows = DefaultMaxRows
 	}
-	return &Assembler{opts: opts, streams: make(map[streamKey]*stream)}
+	return &Assembler{opts: opts, streams: make(map[streamKey]*stream), texts: newInterner()}
 }
 
 // Evicted returns how many sessions were closed early to bound memory.
@@ -126,7 +131,11 @@ func (a *Assembler) Add(src Source, file string, rec *parser.Record) {
 	} else {
 		a.touch(s)
 	}
-	s.add(rec, file, a.opts.MaxRows)
+	maxRows := 0
+	if a.opts.Transcripts {
+		maxRows = a.opts.MaxRows
+	}
+	s.add(rec, file, maxRows, a.texts)
 	if s.state.ended {
 		a.close(st, s, false)
 	}

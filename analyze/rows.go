@@ -111,7 +111,7 @@ func (st *state) pop() {
 }
 
 // add feeds one row to the session.
-func (s *Session) add(rec *parser.Record, file string, maxRows int) {
+func (s *Session) add(rec *parser.Record, file string, maxRows int, texts *interner) {
 	pos := Pos{File: file, Line: rec.Line}
 	if s.Rows == 0 {
 		s.First = pos
@@ -126,7 +126,9 @@ func (s *Session) add(rec *parser.Record, file string, maxRows int) {
 	if rec.Time.After(s.End) {
 		s.End = rec.Time
 	}
-	s.transcript.add(rec.Raw, file, rec.Line, maxRows)
+	if maxRows > 0 {
+		s.transcript.add(rec.Raw, file, rec.Line, maxRows)
+	}
 	if s.Local == "" && len(rec.Local) > 0 {
 		s.Local = string(rec.Local)
 	}
@@ -155,7 +157,7 @@ func (s *Session) add(rec *parser.Record, file string, maxRows int) {
 					s.LogType = parser.LogReceive
 				}
 			}
-			s.reply(rec.Data, pos)
+			s.reply(rec, pos, texts)
 		} else {
 			s.command(rec.Data)
 		}
@@ -383,9 +385,9 @@ func atoi64(b []byte) int64 {
 	return n
 }
 
-func (s *Session) reply(d []byte, pos Pos) {
+func (s *Session) reply(rec *parser.Record, pos Pos, texts *interner) {
 	st := &s.state
-	code, cont, enh, text := parseReply(d)
+	code, cont, enh, text := parseReply(rec.Data)
 	p := st.peek()
 	if p.cmd == cmdEHLO {
 		s.capabilities(text, !st.inReply)
@@ -395,13 +397,20 @@ func (s *Session) reply(d []byte, pos Pos) {
 		return
 	}
 	st.pop()
-	r := Reply{Code: code, Enhanced: string(enh), Text: string(text), Command: cmdNames[p.cmd], Pos: pos}
+	r := Reply{Code: code, Enhanced: texts.get(enh), Text: texts.get(text), Command: cmdNames[p.cmd], Pos: pos}
+	if code >= 400 {
+		r.Raw = string(rec.Raw)
+	}
+	// Replies never change once made, so a pointer into the slice stays
+	// right even after append moves it.
+	var rp *Reply
 	if len(s.Replies) < maxReplies {
 		s.Replies = append(s.Replies, r)
+		rp = &s.Replies[len(s.Replies)-1]
 	} else {
 		s.RepliesDropped++
+		rp = &r
 	}
-	rp := &r
 	if code >= 400 {
 		st.lastErr = rp
 	}
@@ -517,16 +526,16 @@ func (s *Session) info(rec *parser.Record, pos Pos) {
 	ctx, data := rec.Context, rec.Data
 	switch {
 	case bytes.HasPrefix(ctx, ctxCertAttr):
-		s.certAttribute(ctx[len(ctxCertAttr):], data, pos)
+		s.certAttribute(ctx[len(ctxCertAttr):], data, Line{Pos: pos, Raw: string(rec.Raw)})
 		return
 	case bytes.HasPrefix(ctx, ctxSending):
-		s.certHeader(&s.LocalCert, ctx[len(ctxSending):], data, pos)
+		s.certHeader(&s.LocalCert, ctx[len(ctxSending):], data, Line{Pos: pos, Raw: string(rec.Raw)})
 		return
 	case bytes.HasPrefix(ctx, ctxRemote):
-		s.certHeader(&s.RemoteCert, ctx[len(ctxRemote):], data, pos)
+		s.certHeader(&s.RemoteCert, ctx[len(ctxRemote):], data, Line{Pos: pos, Raw: string(rec.Raw)})
 		return
 	case bytes.HasPrefix(ctx, ctxReceived):
-		s.certHeader(&s.RemoteCert, ctx[len(ctxReceived):], data, pos)
+		s.certHeader(&s.RemoteCert, ctx[len(ctxReceived):], data, Line{Pos: pos, Raw: string(rec.Raw)})
 		return
 	}
 	text := ctx
@@ -536,8 +545,10 @@ func (s *Session) info(rec *parser.Record, pos Pos) {
 	switch {
 	case bytes.HasPrefix(text, txtTLSOK):
 		s.TLS = parseTLS(text)
+		s.TLS.At = Line{Pos: pos, Raw: string(rec.Raw)}
 	case bytes.HasPrefix(text, txtTLSFail):
 		s.TLSError = string(bytes.TrimSpace(text[len(txtTLSFail):]))
+		s.TLSErrorAt = Line{Pos: pos, Raw: string(rec.Raw)}
 	case bytes.HasPrefix(text, txtSending):
 		m := s.newMessage()
 		if m != nil {
@@ -550,11 +561,12 @@ func (s *Session) info(rec *parser.Record, pos Pos) {
 		s.state.sawStart = true
 	case bytes.Contains(text, txtConnFail):
 		s.ConnectError = string(bytes.TrimSpace(text))
+		s.ConnectErrorAt = Line{Pos: pos, Raw: string(rec.Raw)}
 		s.state.ended = true
 	case isReply(text) && text[0] >= '4':
 		// An error Exchange logged itself, e.g. "421 4.4.2 Connection dropped".
 		code, _, enh, t := parseReply(text)
-		r := &Reply{Code: code, Enhanced: string(enh), Text: string(t), Command: cmdNames[cmdLocal], Pos: pos}
+		r := &Reply{Code: code, Enhanced: string(enh), Text: string(t), Command: cmdNames[cmdLocal], Pos: pos, Raw: string(rec.Raw)}
 		s.state.lastErr = r
 	}
 }
@@ -562,8 +574,8 @@ func (s *Session) info(rec *parser.Record, pos Pos) {
 // certHeader handles "Sending certificate" / "Remote certificate" rows:
 // either the header of the multi-row layout (nothing after the words) or
 // the one-row layout (attribute names follow, values in data).
-func (s *Session) certHeader(dst **Certificate, rest, data []byte, pos Pos) {
-	c := &Certificate{Pos: pos}
+func (s *Session) certHeader(dst **Certificate, rest, data []byte, at Line) {
+	c := &Certificate{Pos: at.Pos, Rows: []Line{at}}
 	*dst = c
 	s.state.cert = c
 	if len(bytes.TrimSpace(rest)) > 0 && len(bytes.TrimSpace(data)) > 0 {
@@ -573,15 +585,18 @@ func (s *Session) certHeader(dst **Certificate, rest, data []byte, pos Pos) {
 }
 
 // certAttribute handles one row of the multi-row layout.
-func (s *Session) certAttribute(name, data []byte, pos Pos) {
+func (s *Session) certAttribute(name, data []byte, at Line) {
 	c := s.state.cert
 	if c == nil {
 		// Attribute rows without a header row: the certificate we sent.
 		if s.LocalCert == nil {
-			s.LocalCert = &Certificate{Pos: pos}
+			s.LocalCert = &Certificate{Pos: at.Pos}
 		}
 		c = s.LocalCert
 		s.state.cert = c
+	}
+	if len(c.Rows) < 8 {
+		c.Rows = append(c.Rows, at)
 	}
 	v := string(bytes.TrimSpace(data))
 	switch string(name) {

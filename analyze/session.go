@@ -55,6 +55,8 @@ type Reply struct {
 	Text     string // what follows the codes
 	Command  string // the command it answered: "MAIL", "RCPT", "DATA", "BDAT", "EHLO", "connect", "end of data" ...
 	Pos      Pos
+	// Raw is the row as logged, kept for error replies (code >= 400) only.
+	Raw string
 }
 
 // TLS is a successful TLS negotiation.
@@ -66,6 +68,7 @@ type TLS struct {
 	MAC             string // CALG_SHA_384
 	KeyExchange     string // CALG_ECDH_EPHEM
 	KeyExchangeBits int
+	At              Line // the row that reported it
 }
 
 // Certificate is a certificate as logged. Fields the log did not carry are
@@ -78,7 +81,8 @@ type Certificate struct {
 	SANs       []string
 	NotBefore  time.Time
 	NotAfter   time.Time
-	Pos        Pos // the first row of the certificate
+	Pos        Pos    // the first row of the certificate
+	Rows       []Line // the rows that described it, as logged (evidence)
 }
 
 // Message is one mail transaction.
@@ -118,17 +122,19 @@ type Session struct {
 	// Evicted is true when the session was closed early to bound memory.
 	Evicted bool
 
-	Local, Remote string // endpoints, ip:port
-	RemoteHost    string // send: host in the 220 banner; receive: the client's EHLO name
-	EHLO          string // the EHLO/HELO name the client sent
-	SeenIP        string // the IP the server said it saw: "Hello [x]"
-	StartTLS      StartTLS
-	TLS           *TLS
-	TLSError      string // "UnknownCredentials" from "TLS negotiation failed with error ..."
-	ConnectError  string // the "Failed to connect ..." text
-	LocalCert     *Certificate
-	RemoteCert    *Certificate
-	Messages      []Message
+	Local, Remote  string // endpoints, ip:port
+	RemoteHost     string // send: host in the 220 banner; receive: the client's EHLO name
+	EHLO           string // the EHLO/HELO name the client sent
+	SeenIP         string // the IP the server said it saw: "Hello [x]"
+	StartTLS       StartTLS
+	TLS            *TLS
+	TLSError       string // "UnknownCredentials" from "TLS negotiation failed with error ..."
+	TLSErrorAt     Line
+	ConnectError   string // the "Failed to connect ..." text
+	ConnectErrorAt Line
+	LocalCert      *Certificate
+	RemoteCert     *Certificate
+	Messages       []Message
 	// MessagesDropped counts messages beyond the per-session cap.
 	MessagesDropped int
 	Replies         []Reply // every reply, up to a cap

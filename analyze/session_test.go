@@ -158,7 +158,8 @@ func TestSessionFacts(t *testing.T) {
 		{"EHLO", s.EHLO, "mail.contoso.com"},
 		{"SeenIP", s.SeenIP, "203.0.113.10"},
 		{"Local", s.Local, "10.0.0.5:50123"},
-		{"TLS", fmt.Sprint(*s.TLS), "{SP_PROT_TLS1_2_CLIENT TLS 1.2 CALG_AES_256 256 CALG_SHA_384 CALG_ECDH_EPHEM 384}"},
+		{"TLS", fmt.Sprintf("%s %s %s/%d %s %s/%d line %d", s.TLS.Protocol, s.TLS.Version, s.TLS.Cipher, s.TLS.CipherBits, s.TLS.MAC,
+			s.TLS.KeyExchange, s.TLS.KeyExchangeBits, s.TLS.At.Pos.Line), "SP_PROT_TLS1_2_CLIENT TLS 1.2 CALG_AES_256/256 CALG_SHA_384 CALG_ECDH_EPHEM/384 line 21"},
 		{"LocalCert.Subject", s.LocalCert.Subject, "CN=mail.contoso.com"},
 		{"LocalCert.Issuer", s.LocalCert.Issuer, "CN=R3, O=Let's Encrypt, C=US"},
 		{"LocalCert.Thumbprint", s.LocalCert.Thumbprint, "3F7A9C2E51B84D06A1C3E5F7091B2D4F6A8C0E12"},
@@ -196,7 +197,7 @@ func TestOneLineCertificate(t *testing.T) {
 	specs := []string{"+||", `*| CN=EXCH01.contoso.com CN=R3, O=Let's Encrypt, C=US 04A1B2C3 9E4C1B7A3D5F2E8C6A0B4D2F1E3C5A7B9D0F2E4C 2024-01-10T00:00:00.000Z 2024-04-09T23:59:59.000Z EXCH01.contoso.com;mail.contoso.com|Sending certificate Subject Issuer name Serial number Thumbprint Not before Not after Subject alternate names`,
 		`*| CN=EXCH01 CN=EXCH01 12DEABC6565646512346ABDC13456894 12DEABC6565646512346ABDC1345689413589876 2020-01-17T15:15:33.000Z 2025-01-17T15:15:33.000Z EXCH01;EXCH01.DOMAIN.TEST|Remote certificate Subject Issuer name Serial number Thumbprint Not before Not after Subject alternate names`,
 		"-||Local"}
-	s := assemble(t, analyze.Options{}, [2]string{"RECV2024030520-1.LOG", rows("S1", 0, specs...)})[0]
+	s := assemble(t, analyze.Options{}, [2]string{"RECV2024030520-1.LOG", rows("5A1", 0, specs...)})[0]
 	l, r := s.LocalCert, s.RemoteCert
 	got := fmt.Sprintf("%s|%s|%s|%s|%s|%s|%v", l.Subject, l.Issuer, l.Serial, l.Thumbprint, l.NotBefore.Format("2006-01-02"), l.NotAfter.Format("2006-01-02"), l.SANs)
 	if want := "CN=EXCH01.contoso.com|CN=R3, O=Let's Encrypt, C=US|04A1B2C3|9E4C1B7A3D5F2E8C6A0B4D2F1E3C5A7B9D0F2E4C|2024-01-10|2024-04-09|[EXCH01.contoso.com mail.contoso.com]"; got != want {
@@ -212,9 +213,9 @@ func TestOneLineCertificate(t *testing.T) {
 func TestSessionAcrossFiles(t *testing.T) {
 	all := cat(open, multiCert, message, quit)
 	ss := assemble(t, analyze.Options{},
-		[2]string{"EXCH01/SmtpSend/SEND2024030520-1.LOG", rows("S1", 0, all[:10]...)},
-		[2]string{"EXCH01/SmtpSend/SEND2024030520-2.LOG", rows("S1", 10, all[10:]...)},
-		[2]string{"EXCH02/SmtpSend/SEND2024030520-1.LOG", rows("S1", 20, all[20:]...)},
+		[2]string{"EXCH01/SmtpSend/SEND2024030520-1.LOG", rows("5A1", 0, all[:10]...)},
+		[2]string{"EXCH01/SmtpSend/SEND2024030520-2.LOG", rows("5A1", 10, all[10:]...)},
+		[2]string{"EXCH02/SmtpSend/SEND2024030520-1.LOG", rows("5A1", 20, all[20:]...)},
 	)
 	if len(ss) != 2 {
 		t.Fatalf("got %d sessions, want 2", len(ss))

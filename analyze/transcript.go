@@ -31,6 +31,7 @@ func (t *transcript) add(raw []byte, file string, line, max int) {
 
 // Transcript returns the session's rows in input order, up to the
 // assembler's per-session cap, and how many rows past the cap were dropped.
+// It is empty unless the Assembler ran with Options.Transcripts.
 func (s *Session) Transcript() ([]Line, int) {
 	t := &s.transcript
 	out := make([]Line, len(t.rows))
@@ -40,8 +41,15 @@ func (s *Session) Transcript() ([]Line, int) {
 	return out, t.dropped
 }
 
-// RawAt returns the raw row at p, if the transcript holds it.
+// RawAt returns the raw row at p, if the session kept it: every row with
+// Options.Transcripts, else the evidence rows (error replies, certificate
+// rows, TLS and connect results).
 func (s *Session) RawAt(p Pos) (string, bool) {
+	for _, l := range s.evidence() {
+		if l.Pos == p {
+			return l.Raw, true
+		}
+	}
 	t := &s.transcript
 	for _, r := range t.rows {
 		if int(r.line) == p.Line && r.file == p.File {
@@ -53,3 +61,30 @@ func (s *Session) RawAt(p Pos) (string, bool) {
 
 // DropTranscript frees the session's rows once nothing needs them.
 func (s *Session) DropTranscript() { s.transcript = transcript{} }
+
+// evidence lists the rows whose text the session keeps without a transcript.
+func (s *Session) evidence() []Line {
+	var out []Line
+	for _, c := range []*Certificate{s.LocalCert, s.RemoteCert} {
+		if c != nil {
+			out = append(out, c.Rows...)
+		}
+	}
+	if s.TLS != nil && s.TLS.At.Raw != "" {
+		out = append(out, s.TLS.At)
+	}
+	for _, l := range []Line{s.TLSErrorAt, s.ConnectErrorAt} {
+		if l.Raw != "" {
+			out = append(out, l)
+		}
+	}
+	for _, r := range s.Replies {
+		if r.Raw != "" {
+			out = append(out, Line{Pos: r.Pos, Raw: r.Raw})
+		}
+	}
+	if f := s.Final; f != nil && f.Raw != "" {
+		out = append(out, Line{Pos: f.Pos, Raw: f.Raw})
+	}
+	return out
+}

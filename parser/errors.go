@@ -10,7 +10,7 @@ var (
 	ErrFieldCount  = errors.New("wrong number of fields")
 	ErrBadTime     = errors.New("bad date-time")
 	ErrBadEvent    = errors.New("bad event")
-	ErrNoSession   = errors.New("empty session-id")
+	ErrBadSession  = errors.New("bad session-id")
 	ErrQuote       = errors.New("quoted field not closed")
 	ErrLineTooLong = errors.New("line too long")
 	ErrBadHeader   = errors.New("bad header")

@@ -14,15 +14,15 @@ import (
 func FuzzReader(f *testing.F) {
 	for _, s := range []string{
 		hdrSend + "2024-03-05T20:00:44.100Z,Outbound to Office 365,08DC3D5A1B2C0001,2,10.0.0.5:50123,52.101.1.1:25,+,,\r\n",
-		"2024-03-05T20:00:44.100Z,C,S1,3,,,<,\"220 a, b \"\"q\"\"\",\n",
-		"2024-03-05T20:00:44.100Z,C,S1,0,,,<,\"250 first\nsecond\",\n",
-		"2024-03-05T20:00:44.100Z,C,S1,0,,,<,\"cut",
-		"\xef\xbb\xbf#Fields: session-id,event\nS,+\n",
+		"2024-03-05T20:00:44.100Z,C,5A1,3,,,<,\"220 a, b \"\"q\"\"\",\n",
+		"2024-03-05T20:00:44.100Z,C,5A1,0,,,<,\"250 first\nsecond\",\n",
+		"2024-03-05T20:00:44.100Z,C,5A1,0,,,<,\"cut",
+		"\xef\xbb\xbf#Fields: session-id,event\n5A,+\n",
 		"#Log-type: Message Tracking Log\nx,y\n",
 		"Date/Time,C,SessionID,1,,,*,,Sending certificate",
-		"2024-03-05T20:00:44.100Z,C,S1,1,,,*, CN=a CN=b 01 0123456789ABCDEF0123456789ABCDEF01234567 2020-01-17T15:15:33.000Z 2025-01-17T15:15:33.000Z a;b,Sending certificate Subject Issuer name Serial number Thumbprint Not before Not after Subject alternate names\n",
+		"2024-03-05T20:00:44.100Z,C,5A1,1,,,*, CN=a CN=b 01 0123456789ABCDEF0123456789ABCDEF01234567 2020-01-17T15:15:33.000Z 2025-01-17T15:15:33.000Z a;b,Sending certificate Subject Issuer name Serial number Thumbprint Not before Not after Subject alternate names\n",
 		"\n\n \t \r\n",
-		"2024-03-05 20:00:44Z,C,S1,1,,,>,x,\n",
+		"2024-03-05 20:00:44Z,C,5A1,1,,,>,x,\n",
 	} {
 		f.Add(s)
 	}

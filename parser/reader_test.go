@@ -61,43 +61,43 @@ func TestReader(t *testing.T) {
 		},
 		{
 			name: "no header LF",
-			in:   "2024-03-05T20:00:44.100Z,C,S1,0,,1.2.3.4:25,*,SendRoutingHeaders,Set Session Permissions\n",
-			want: []row{{line: 1, session: "S1", event: "*", data: "SendRoutingHeaders", context: "Set Session Permissions"}},
+			in:   "2024-03-05T20:00:44.100Z,C,51,0,,1.2.3.4:25,*,SendRoutingHeaders,Set Session Permissions\n",
+			want: []row{{line: 1, session: "51", event: "*", data: "SendRoutingHeaders", context: "Set Session Permissions"}},
 		},
 		{
 			name: "quoted with comma and escaped quote",
-			in:   `2024-03-05T20:00:44.100Z,C,S1,3,,,<,"220 host ready at Tue, 05 Mar 2024 ""x""",` + "\n",
-			want: []row{{line: 1, session: "S1", event: "<", data: `220 host ready at Tue, 05 Mar 2024 "x"`}},
+			in:   `2024-03-05T20:00:44.100Z,C,51,3,,,<,"220 host ready at Tue, 05 Mar 2024 ""x""",` + "\n",
+			want: []row{{line: 1, session: "51", event: "<", data: `220 host ready at Tue, 05 Mar 2024 "x"`}},
 		},
 		{
 			name: "quoted last field",
-			in:   `2024-03-05T20:00:44.100Z,C,S1,3,,,*,,"TLS protocol SP_PROT_TLS1_2_CLIENT negotiation succeeded using bulk encryption algorithm CALG_AES_256 with strength 256 bits, MAC"` + "\r\n",
-			want: []row{{line: 1, session: "S1", event: "*", context: "TLS protocol SP_PROT_TLS1_2_CLIENT negotiation succeeded using bulk encryption algorithm CALG_AES_256 with strength 256 bits, MAC"}},
+			in:   `2024-03-05T20:00:44.100Z,C,51,3,,,*,,"TLS protocol SP_PROT_TLS1_2_CLIENT negotiation succeeded using bulk encryption algorithm CALG_AES_256 with strength 256 bits, MAC"` + "\r\n",
+			want: []row{{line: 1, session: "51", event: "*", context: "TLS protocol SP_PROT_TLS1_2_CLIENT negotiation succeeded using bulk encryption algorithm CALG_AES_256 with strength 256 bits, MAC"}},
 		},
 		{
 			name: "blank lines and blanks around rows",
-			in:   "\n  2024-03-05T20:00:44.100Z,C,S1,0,,,>,EHLO a,  \r\n\r\n\t\n2024-03-05T20:00:45.100Z,C,S1,1,,,<,250 ok,\n",
-			want: []row{{line: 2, session: "S1", event: ">", data: "EHLO a"}, {line: 5, session: "S1", event: "<", data: "250 ok"}},
+			in:   "\n  2024-03-05T20:00:44.100Z,C,51,0,,,>,EHLO a,  \r\n\r\n\t\n2024-03-05T20:00:45.100Z,C,51,1,,,<,250 ok,\n",
+			want: []row{{line: 2, session: "51", event: ">", data: "EHLO a"}, {line: 5, session: "51", event: "<", data: "250 ok"}},
 		},
 		{
 			name: "quoted field spans lines",
-			in:   "2024-03-05T20:00:44.100Z,C,S1,0,,,<,\"250 first\nsecond\",\n2024-03-05T20:00:45.100Z,C,S1,1,,,>,QUIT,\n",
-			want: []row{{line: 1, session: "S1", event: "<", data: "250 first\nsecond"}, {line: 3, session: "S1", event: ">", data: "QUIT"}},
+			in:   "2024-03-05T20:00:44.100Z,C,51,0,,,<,\"250 first\nsecond\",\n2024-03-05T20:00:45.100Z,C,51,1,,,>,QUIT,\n",
+			want: []row{{line: 1, session: "51", event: "<", data: "250 first\nsecond"}, {line: 3, session: "51", event: ">", data: "QUIT"}},
 		},
 		{
 			name: "open quote then a new row",
-			in:   "2024-03-05T20:00:44.100Z,C,S1,0,,,<,\"250 cut\n2024-03-05T20:00:45.100Z,C,S1,1,,,>,QUIT,\n",
-			want: []row{{line: 1, err: parser.ErrQuote}, {line: 2, session: "S1", event: ">", data: "QUIT"}},
+			in:   "2024-03-05T20:00:44.100Z,C,51,0,,,<,\"250 cut\n2024-03-05T20:00:45.100Z,C,51,1,,,>,QUIT,\n",
+			want: []row{{line: 1, err: parser.ErrQuote}, {line: 2, session: "51", event: ">", data: "QUIT"}},
 		},
 		{
 			name: "truncated last line inside quote",
-			in:   "2024-03-05T20:00:44.100Z,C,S1,0,,,>,QUIT,\n2024-03-05T20:00:45.100Z,C,S1,1,,,<,\"221 clos",
-			want: []row{{line: 1, session: "S1", event: ">", data: "QUIT"}, {line: 2, err: parser.ErrQuote}},
+			in:   "2024-03-05T20:00:44.100Z,C,51,0,,,>,QUIT,\n2024-03-05T20:00:45.100Z,C,51,1,,,<,\"221 clos",
+			want: []row{{line: 1, session: "51", event: ">", data: "QUIT"}, {line: 2, err: parser.ErrQuote}},
 		},
 		{
 			name: "truncated last line short",
-			in:   "2024-03-05T20:00:44.100Z,C,S1,0,,,>,QUIT,\n2024-03-05T20:00:45.100Z,C,S1,1",
-			want: []row{{line: 1, session: "S1", event: ">", data: "QUIT"}, {line: 2, err: parser.ErrFieldCount}},
+			in:   "2024-03-05T20:00:44.100Z,C,51,0,,,>,QUIT,\n2024-03-05T20:00:45.100Z,C,51,1",
+			want: []row{{line: 1, session: "51", event: ">", data: "QUIT"}, {line: 2, err: parser.ErrFieldCount}},
 		},
 		{
 			name: "placeholders",
@@ -105,9 +105,14 @@ func TestReader(t *testing.T) {
 			want: []row{{line: 1, err: parser.ErrBadTime}, {line: 2, err: parser.ErrBadEvent}},
 		},
 		{
+			name: "placeholder session id",
+			in:   "2024-03-05T20:00:44.100Z,C,SessionID,1,,,*,,Sending certificate\n2024-03-05T20:00:44.100Z,C,xxxxxxxx,1,,,*,,x\n",
+			want: []row{{line: 1, err: parser.ErrBadSession}, {line: 2, err: parser.ErrBadSession}},
+		},
+		{
 			name: "non-UTF-8 bytes are kept",
-			in:   "2024-03-05T20:00:44.100Z,C,S1,5,,,>,MAIL FROM:<ren\xe9@contoso.com> SIZE=1,\n",
-			want: []row{{line: 1, session: "S1", event: ">", data: "MAIL FROM:<ren\xe9@contoso.com> SIZE=1"}},
+			in:   "2024-03-05T20:00:44.100Z,C,51,5,,,>,MAIL FROM:<ren\xe9@contoso.com> SIZE=1,\n",
+			want: []row{{line: 1, session: "51", event: ">", data: "MAIL FROM:<ren\xe9@contoso.com> SIZE=1"}},
 		},
 		{
 			name: "message tracking log is skipped",
@@ -116,19 +121,19 @@ func TestReader(t *testing.T) {
 		},
 		{
 			name: "header again mid-stream with reordered fields",
-			in: hdrSend + "2024-03-05T20:00:44.100Z,C,S1,0,,,>,QUIT,\r\n" +
-				"\xef\xbb\xbf#Software: Microsoft Exchange Server\r\n#Log-type: SMTP Receive Protocol Log\r\n#Fields: session-id,date-time,event,data\r\nS2,2024-03-05T21:00:00.000Z,<,EHLO x\r\n",
-			want: []row{{line: 6, session: "S1", event: ">", data: "QUIT"}, {line: 10, session: "S2", event: "<", data: "EHLO x"}},
+			in: hdrSend + "2024-03-05T20:00:44.100Z,C,51,0,,,>,QUIT,\r\n" +
+				"\xef\xbb\xbf#Software: Microsoft Exchange Server\r\n#Log-type: SMTP Receive Protocol Log\r\n#Fields: session-id,date-time,event,data\r\n52,2024-03-05T21:00:00.000Z,<,EHLO x\r\n",
+			want: []row{{line: 6, session: "51", event: ">", data: "QUIT"}, {line: 10, session: "52", event: "<", data: "EHLO x"}},
 		},
 		{
 			name: "indented and de-hashed header",
-			in:   " #Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\nSoftware: Microsoft Exchange Server\n2024-03-05T20:00:44.100Z,C,S1,0,,,>,QUIT,\n",
-			want: []row{{line: 3, session: "S1", event: ">", data: "QUIT"}},
+			in:   " #Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\nSoftware: Microsoft Exchange Server\n2024-03-05T20:00:44.100Z,C,51,0,,,>,QUIT,\n",
+			want: []row{{line: 3, session: "51", event: ">", data: "QUIT"}},
 		},
 		{
 			name: "too many fields",
-			in:   "2024-03-05T20:00:44.100Z,C,S1,0,,,>,QUIT,,x\n2024-03-05T20:00:44.100Z,C,S1,0,,,>,QUIT,,,\n",
-			want: []row{{line: 1, err: parser.ErrFieldCount}, {line: 2, session: "S1", event: ">", data: "QUIT"}},
+			in:   "2024-03-05T20:00:44.100Z,C,51,0,,,>,QUIT,,x\n2024-03-05T20:00:44.100Z,C,51,0,,,>,QUIT,,,\n",
+			want: []row{{line: 1, err: parser.ErrFieldCount}, {line: 2, session: "51", event: ">", data: "QUIT"}},
 		},
 	}
 	for _, tt := range tests {
@@ -145,8 +150,8 @@ func TestReader(t *testing.T) {
 }
 
 func TestReaderLongLine(t *testing.T) {
-	long := "2024-03-05T20:00:44.100Z,C,S1,0,,,>," + strings.Repeat("x", 300<<10) + ",\n"
-	in := long + "2024-03-05T20:00:45.100Z,C,S1,1,,,<,250 ok,\n"
+	long := "2024-03-05T20:00:44.100Z,C,51,0,,,>," + strings.Repeat("x", 300<<10) + ",\n"
+	in := long + "2024-03-05T20:00:45.100Z,C,51,1,,,<,250 ok,\n"
 	r := parser.NewReader(strings.NewReader(in), "long.log")
 	r.MaxLineBytes = 100 << 10
 	_, err := r.Read()
@@ -169,7 +174,7 @@ func TestReaderLongLine(t *testing.T) {
 }
 
 func TestHeaderAndLogType(t *testing.T) {
-	in := hdrSend + "2024-03-05T20:00:44.100Z,C,S1,0,,,>,QUIT,\r\n"
+	in := hdrSend + "2024-03-05T20:00:44.100Z,C,51,0,,,>,QUIT,\r\n"
 	r := parser.NewReader(strings.NewReader(in), "x")
 	rec, err := r.Read()
 	if err != nil {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -265,7 +266,8 @@ func (p *printer) table(header []string, rows [][]string, aligns []tw.Align, min
 		return
 	}
 	fit(header, rows, mins, width)
-	t := tablewriter.NewTable(p.w,
+	var buf bytes.Buffer
+	t := tablewriter.NewTable(&buf,
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
 			Borders: tw.BorderNone,
 			Symbols: tw.NewSymbols(tw.StyleASCII),
@@ -297,7 +299,13 @@ func (p *printer) table(header []string, rows [][]string, aligns []tw.Align, min
 			return
 		}
 	}
-	p.err = t.Render()
+	if p.err = t.Render(); p.err != nil {
+		return
+	}
+	// tablewriter pads every cell; trailing blanks only get in the way.
+	for _, l := range strings.Split(strings.TrimRight(buf.String(), "\n"), "\n") {
+		p.line(strings.TrimRight(l, " "))
+	}
 }
 
 // fit cuts cells until the rows fit width: always the widest column that

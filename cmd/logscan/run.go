@@ -111,7 +111,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "logscan: %v\n", err)
 		return exitUsage
 	}
-	meta := report.Meta{Version: version, Generated: time.Now().UTC(), Inputs: paths}
+	meta := report.Meta{Version: version, Generated: now(), Inputs: paths}
 
 	var emit func(*analyze.Session) error
 	var nd *report.NDJSON
@@ -219,7 +219,9 @@ func isTerminal(f *os.File) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// termWidth returns the width for tables: $COLUMNS when set, else 120.
+// termWidth returns the width tables must fit: $COLUMNS when set, 120 on
+// a terminal, and 200 otherwise (a file or a pipe has no edge, but a line
+// should stay readable).
 func termWidth(w io.Writer) int {
 	if c := os.Getenv("COLUMNS"); c != "" {
 		var n int
@@ -227,5 +229,20 @@ func termWidth(w io.Writer) int {
 			return n
 		}
 	}
-	return 120
+	if f, ok := w.(*os.File); ok && isTerminal(f) {
+		return 120
+	}
+	return 200
+}
+
+// now is the report time: $SOURCE_DATE_EPOCH (seconds) when set, so that
+// reports can be reproduced byte for byte, else the clock.
+func now() time.Time {
+	if v := os.Getenv("SOURCE_DATE_EPOCH"); v != "" {
+		var sec int64
+		if _, err := fmt.Sscan(v, &sec); err == nil {
+			return time.Unix(sec, 0).UTC()
+		}
+	}
+	return time.Now().UTC()
 }

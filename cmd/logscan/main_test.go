@@ -1,0 +1,204 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+const samples = "../../testdata/samples"
+
+// cli runs logscan in-process.
+func cli(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	t.Setenv("SOURCE_DATE_EPOCH", "1709668800") // 2024-03-05T20:00:00Z
+	t.Setenv("COLUMNS", "140")
+	var out, errb bytes.Buffer
+	code = run(args, strings.NewReader(stdin), &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+// golden compares got with testdata/name, or rewrites it with -update.
+// A mismatch is written next to it as name.got-* (ignored by git).
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if string(want) != got {
+		gotPath := path + ".got-" + filepath.Ext(name)[1:]
+		os.WriteFile(gotPath, []byte(got), 0o644)
+		t.Errorf("output differs from %s; got written to %s (diff them, then go test -update if right)", path, gotPath)
+	}
+}
+
+func TestGolden(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"samples.txt", []string{samples}, 0},
+		{"samples.json", []string{"--format", "json", samples}, 0},
+		{"samples.ndjson", []string{"-f", "ndjson", samples}, 0},
+		{"exch01-send.txt", []string{samples + "/EXCH01/TransportRoles/Logs/Hub/ProtocolLog/SmtpSend"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, code := cli(t, "", tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, tt.code, stderr)
+			}
+			golden(t, tt.name, stdout)
+			golden(t, tt.name+".stderr", stderr)
+		})
+	}
+}
+
+// The NDJSON contract: every documented field is present on every line.
+func TestNDJSONFields(t *testing.T) {
+	stdout, _, code := cli(t, "", "--format", "ndjson", samples)
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	required := strings.Fields(`source log_type connector session_id start end complete local remote remote_host ehlo
+		seen_ip starttls tls tls_error connect_error local_cert remote_cert messages final outcome disconnect findings first`)
+	outcomes := map[string]bool{"delivered": true, "deferred": true, "rejected": true, "failed": true, "incomplete": true, "idle": true}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) < 10 {
+		t.Fatalf("only %d sessions", len(lines))
+	}
+	for i, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		for _, k := range required {
+			if _, ok := m[k]; !ok {
+				t.Errorf("line %d: no %q", i+1, k)
+			}
+		}
+		if !outcomes[m["outcome"].(string)] {
+			t.Errorf("line %d: outcome %v", i+1, m["outcome"])
+		}
+		if f, ok := m["final"].(map[string]any); ok {
+			if _, isNum := f["code"].(float64); !isNum {
+				t.Errorf("line %d: final.code is not a number", i+1)
+			}
+		}
+	}
+}
+
+// Reading from standard input finds the same sessions as reading the file.
+func TestStdin(t *testing.T) {
+	file := samples + "/EXCH01/TransportRoles/Logs/FrontEnd/ProtocolLog/SmtpReceive/RECV2024030520-1.LOG"
+	body, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromFile, _, _ := cli(t, "", "-f", "ndjson", file)
+	for _, args := range [][]string{{"-f", "ndjson"}, {"-f", "ndjson", "-"}} {
+		fromStdin, stderr, code := cli(t, string(body), args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		if a, b := ids(t, fromFile), ids(t, fromStdin); a != b {
+			t.Errorf("%v: sessions differ:\nfile  %s\nstdin %s", args, a, b)
+		}
+	}
+}
+
+func ids(t *testing.T, ndjson string) string {
+	var out []string
+	for _, l := range strings.Split(strings.TrimSpace(ndjson), "\n") {
+		var s struct {
+			ID      string `json:"session_id"`
+			Outcome string `json:"outcome"`
+			Rows    int    `json:"rows"`
+		}
+		if err := json.Unmarshal([]byte(l), &s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s.ID+":"+s.Outcome+":"+strconv.Itoa(s.Rows))
+	}
+	sort.Strings(out)
+	return strings.Join(out, " ")
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"unknown flag", []string{"--bogus"}, 2, "unknown flag: --bogus"},
+		{"bad format", []string{"--format", "xml", samples}, 2, `unknown --format "xml"`},
+		{"missing path", []string{"does-not-exist"}, 2, "does-not-exist: no such file or folder"},
+		{"empty folder", []string{t.TempDir()}, 2, "no *.LOG files in this folder"},
+		{"help", []string{"--help"}, 0, "Usage:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, stderr, code := cli(t, "", tt.args...)
+			if code != tt.code || !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, tt.code, tt.stderr)
+			}
+		})
+	}
+	// One missing path among readable ones: reported, and the rest is read.
+	stdout, stderr, code := cli(t, "", "nope.LOG", samples+"/oddities/SEND-no-header-lf.LOG")
+	if code != 0 || !strings.Contains(stderr, "nope.LOG: no such file or folder") || !strings.Contains(stdout, "Sessions: 1") {
+		t.Errorf("exit %d\nstderr %s\nstdout %s", code, stderr, stdout)
+	}
+}
+
+func TestOutputFile(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "summary.json")
+	_, stderr, code := cli(t, "", "--format", "json", "-o", out, samples)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var doc struct {
+		Schema  string `json:"schema"`
+		Summary struct {
+			Sessions int `json:"sessions"`
+		} `json:"summary"`
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &doc); err != nil || doc.Schema != "logscan/v1" || doc.Summary.Sessions == 0 {
+		t.Fatalf("document: %v %+v", err, doc)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+	// An unwritable place is a clear error and leaves nothing.
+	_, stderr, code = cli(t, "", "-o", filepath.Join(dir, "no", "such", "dir", "r.txt"), samples)
+	if code != 2 || !strings.Contains(stderr, "cannot write") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
