@@ -357,7 +357,10 @@ func (s *Session) parseMailFrom(m *Message, arg []byte) {
 	} else {
 		a = a[len(firstWord(a)):]
 	}
-	for _, p := range bytes.Fields(a) {
+	for len(a) > 0 {
+		a = bytes.TrimLeft(a, " ")
+		p := firstWord(a)
+		a = a[len(p):]
 		k, v, ok := bytes.Cut(p, []byte("="))
 		if !ok {
 			continue
@@ -499,6 +502,9 @@ func (s *Session) capabilities(text []byte, first bool) {
 			}
 		}
 	}
+	if !bytes.Contains(text, tlsWord) {
+		return
+	}
 	for len(text) > 0 {
 		w := firstWord(text)
 		if string(w) == "STARTTLS" || string(w) == "X-ANONYMOUSTLS" {
@@ -507,6 +513,8 @@ func (s *Session) capabilities(text []byte, first bool) {
 		text = bytes.TrimLeft(text[len(w):], " ")
 	}
 }
+
+var tlsWord = []byte("TLS")
 
 var (
 	ctxSending  = []byte("Sending certificate")

@@ -97,6 +97,7 @@ type Summary struct {
 	connectors map[string]*ConnectorStats
 	codes      map[string]*CodeStats
 	certs      map[string]*certAcc
+	norm       map[string]string
 }
 
 type certAcc struct {
@@ -111,6 +112,7 @@ func NewSummary() *Summary {
 		connectors: map[string]*ConnectorStats{},
 		codes:      map[string]*CodeStats{},
 		certs:      map[string]*certAcc{},
+		norm:       map[string]string{},
 	}
 }
 
@@ -182,7 +184,7 @@ func (s *Summary) AddSession(ss *Session) {
 	if f := ss.Final; f != nil {
 		text := ""
 		if f.Code >= 400 {
-			text = normalizeText(f.Text)
+			text = s.normalized(f.Text)
 		}
 		k := strconv.Itoa(f.Code) + " " + f.Enhanced + " " + text + "\x00" + string(ss.Outcome)
 		cs := s.codes[k]
@@ -221,6 +223,17 @@ func (s *Summary) AddSession(ss *Session) {
 				connectors: map[string]bool{}}
 			s.certs[k] = a
 		}
+		// Layouts differ in what they log (the multi-row one has no dates,
+		// the thumbprint-only one no names): fill gaps from any session.
+		if a.NotAfter.IsZero() {
+			a.NotAfter = pc.c.NotAfter
+		}
+		if a.Issuer == "" {
+			a.Issuer = pc.c.Issuer
+		}
+		if len(a.SANs) == 0 {
+			a.SANs = pc.c.SANs
+		}
 		a.Sessions++
 		if ss.Outcome != Delivered && ss.Outcome != Idle {
 			a.Failed++
@@ -235,6 +248,20 @@ func (s *Summary) AddSession(ss *Session) {
 			a.connectors[ss.Connector] = true
 		}
 	}
+}
+
+// normalized returns normalizeText(t), remembering recent answers: the
+// same few failure texts end thousands of sessions.
+func (s *Summary) normalized(t string) string {
+	if n, ok := s.norm[t]; ok {
+		return n
+	}
+	n := normalizeText(t)
+	if len(s.norm) >= 4096 {
+		clear(s.norm)
+	}
+	s.norm[t] = n
+	return n
 }
 
 // normalizeText drops bracketed parts ("[AM4PEPF0002.eurprd04.prod...]",

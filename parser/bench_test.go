@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"encoding/csv"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -79,4 +83,41 @@ func BenchmarkEncodingCSV(b *testing.B) {
 func isCSVParseError(err error) bool {
 	_, ok := err.(*csv.ParseError)
 	return ok
+}
+
+// BenchmarkReaderFiles reads every *.LOG file under $LOGSCAN_BENCH_DIR
+// (scripts/bench.sh sets it to its generated corpus); it is skipped when
+// the variable is unset.
+func BenchmarkReaderFiles(b *testing.B) {
+	dir := os.Getenv("LOGSCAN_BENCH_DIR")
+	if dir == "" {
+		b.Skip("set LOGSCAN_BENCH_DIR to a folder of logs")
+	}
+	var files []string
+	var total int64
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.EqualFold(filepath.Ext(p), ".log") {
+			info, _ := d.Info()
+			files = append(files, p)
+			total += info.Size()
+		}
+		return nil
+	})
+	b.SetBytes(total)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, name := range files {
+			f, err := os.Open(name)
+			if err != nil {
+				b.Fatal(err)
+			}
+			r := parser.NewReader(f, name)
+			for {
+				if _, err := r.Read(); err == io.EOF {
+					break
+				}
+			}
+			f.Close()
+		}
+	}
 }

@@ -433,6 +433,7 @@ func (r *Reader) fill(raw []byte, no int) *ParseError {
 		}
 	}
 	rec := &r.rec
+	rec.File = r.name
 	rec.Line = no
 	rec.Raw = raw
 	rec.Header = r.hdr

@@ -95,6 +95,8 @@ type Record struct {
 	// on a `-` row.
 	Context []byte
 
+	// File is the source name given to NewReader.
+	File string
 	// Line is the 1-based physical line the row starts on.
 	Line int
 	// Raw is the row as it appeared in the file, without the line ending and

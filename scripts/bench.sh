@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Reproducible end-to-end benchmark: generates a corpus with internal/synth
+# (deterministic by seed), runs logscan over it in each output format, and
+# prints throughput and peak RSS. Usage: scripts/bench.sh [SIZE] [DIR]
+#   SIZE  corpus size, e.g. 100M, 1G, 10G (default 1G)
+#   DIR   where to put the corpus (default /tmp/logscan-bench-SIZE; reused if present)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size=${1:-1G}
+dir=${2:-/tmp/logscan-bench-$size}
+bin=$(mktemp -d)/logscan
+go build -o "$bin" ./cmd/logscan
+if [ ! -d "$dir" ]; then
+  go run ./internal/synth/cmd/gencorpus -bytes "$size" -servers 2 -layout mixed -cert-change-at 0.5 -seed 1 -out "$dir" -q
+fi
+bytes=$(find "$dir" -name '*.LOG' -printf '%s\n' | awk '{s+=$1} END {print s}')
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(go version | cut -d' ' -f3)"
+echo "corpus:  $dir, $(find "$dir" -name '*.LOG' | wc -l) files, $bytes bytes"
+# Warm the page cache so the first format is not charged for disk reads.
+cat $(find "$dir" -name '*.LOG') > /dev/null
+for fmt in text json ndjson; do
+  /usr/bin/time -f '%e %M' -o /tmp/logscan-bench.time "$bin" -f "$fmt" "$dir" > /dev/null
+  read -r secs rss < /tmp/logscan-bench.time
+  awk -v b="$bytes" -v s="$secs" -v r="$rss" -v f="$fmt" \
+    'BEGIN { printf "%-7s %7.2f s  %7.1f MB/s  peak RSS %6.1f MB\n", f, s, b/s/1e6, r/1024 }'
+done
+echo "stages (go test -bench, same corpus, one core):"
+LOGSCAN_BENCH_DIR="$dir" go test -run XXX -bench 'ReaderFiles' -benchtime 2x ./parser | grep Benchmark
+go test -run XXX -bench 'Reader$|EncodingCSV|Assemble' -benchtime 5x ./parser ./analyze | grep Benchmark
