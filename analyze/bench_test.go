@@ -3,31 +3,20 @@ package analyze_test
 import (
 	"bytes"
 	"io"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/logscan/logscan/analyze"
 	"github.com/logscan/logscan/internal/synth"
 	"github.com/logscan/logscan/parser"
 )
 
-var (
-	corpusOnce sync.Once
-	corpusBuf  []byte
-)
-
+// corpus is 32 MB of generated send log, shared by the benchmarks.
 func corpus(b *testing.B) []byte {
-	corpusOnce.Do(func() {
-		var buf bytes.Buffer
-		_, _, err := synth.Write(&buf, synth.Options{Seed: 1, Bytes: 32 << 20,
-			Start: time.Date(2024, 3, 5, 20, 0, 0, 0, time.UTC), Layout: "mixed", CertChangeAt: 0.5})
-		if err != nil {
-			b.Fatal(err)
-		}
-		corpusBuf = buf.Bytes()
-	})
-	return corpusBuf
+	data, err := synth.Corpus(32 << 20)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
 }
 
 // BenchmarkAssemble measures reading plus session assembly and the

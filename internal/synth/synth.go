@@ -59,6 +59,31 @@ type Options struct {
 	Layout       string    // certificate layout: "multirow" (default), "oneline", "mixed" (chosen per session)
 }
 
+var (
+	cacheMu sync.Mutex
+	cache   = map[int64][]byte{}
+)
+
+// Corpus returns a send log of about n bytes written with fixed options
+// (seed 1, mixed certificate layouts, a certificate change half-way), made
+// once per process and shared: benchmarks of every stage read the same
+// bytes. Callers must not modify it.
+func Corpus(n int64) ([]byte, error) {
+	cacheMu.Lock()
+	defer cacheMu.Unlock()
+	if b, ok := cache[n]; ok {
+		return b, nil
+	}
+	var buf strings.Builder
+	buf.Grow(int(n))
+	if _, _, err := Write(&buf, Options{Seed: 1, Bytes: n, Layout: "mixed", CertChangeAt: 0.5}); err != nil {
+		return nil, err
+	}
+	b := []byte(buf.String())
+	cache[n] = b
+	return b, nil
+}
+
 // DefaultMaxFileBytes is the size at which WriteTree rolls over to the next
 // file when maxFileBytes is 0. It is Exchange's default maximum log file size.
 const DefaultMaxFileBytes = 10 << 20
@@ -1045,18 +1070,7 @@ func (g *gen) planRecv(s *session) {
 		s.delays[len(s.delays)-1] = int32(300 + g.intn(900))
 		return
 	}
-	// EHLO
-	s.tails = append(s.tails, ep...)
-	s.tails = append(s.tails, ",<,EHLO "...)
-	if helo != nil {
-		s.tails = append(s.tails, helo...)
-	} else {
-		s.tails = append(s.tails, '[')
-		s.tails = append(s.tails, ip...)
-		s.tails = append(s.tails, ']')
-	}
-	s.tails = append(s.tails, ",\r\n"...)
-	s.endRow(20)
+	s.ehlo(ep, helo, ip, 20)
 	g.recvHelloRow(s, ep, ip, capsPreTLS)
 	tls := kind == kRecvEOP || kind == kRecvTLS || kind == kRecvAuth
 	if tls {
@@ -1066,17 +1080,7 @@ func (g *gen) planRecv(s *session) {
 		s.rows(ep, g.recvCert[g.certIndex()][lay])
 		s.row(ep, rowTLSServer)
 		// second EHLO, then the client-certificate evaluation
-		s.tails = append(s.tails, ep...)
-		s.tails = append(s.tails, ",<,EHLO "...)
-		if helo != nil {
-			s.tails = append(s.tails, helo...)
-		} else {
-			s.tails = append(s.tails, '[')
-			s.tails = append(s.tails, ip...)
-			s.tails = append(s.tails, ']')
-		}
-		s.tails = append(s.tails, ",\r\n"...)
-		s.endRow(10)
+		s.ehlo(ep, helo, ip, 10)
 		if kind == kRecvEOP {
 			s.rows(ep, g.recvEOPCert[lay])
 			s.glue(ep, rowChainValid)
@@ -1453,3 +1457,19 @@ var (
 		"EUR03-AM7-obe.outbound.protection.outlook.com", "EUR02-HE1-obe.outbound.protection.outlook.com")
 	printerHelos = byteList("MFP-3F-EAST", "MFP-2F-WEST", "SCANNER01")
 )
+
+// ehlo writes the client's EHLO row: its name, or its address literal
+// ("[198.51.100.7]") when it has none; the row is delayed by delay ms.
+func (s *session) ehlo(ep, helo, ip []byte, delay int) {
+	s.tails = append(s.tails, ep...)
+	s.tails = append(s.tails, ",<,EHLO "...)
+	if helo != nil {
+		s.tails = append(s.tails, helo...)
+	} else {
+		s.tails = append(s.tails, '[')
+		s.tails = append(s.tails, ip...)
+		s.tails = append(s.tails, ']')
+	}
+	s.tails = append(s.tails, ",\r\n"...)
+	s.endRow(delay)
+}
