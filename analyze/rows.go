@@ -393,7 +393,9 @@ func (s *Session) reply(rec *parser.Record, pos Pos, texts *interner) {
 	code, cont, enh, text := parseReply(rec.Data)
 	p := st.peek()
 	if p.cmd == cmdEHLO {
-		s.capabilities(text, !st.inReply)
+		if s.capabilities(text, !st.inReply) {
+			s.SeenIPAt = Line{Pos: pos, Raw: string(rec.Raw)}
+		}
 	}
 	st.inReply = cont
 	if cont {
@@ -401,8 +403,8 @@ func (s *Session) reply(rec *parser.Record, pos Pos, texts *interner) {
 	}
 	st.pop()
 	r := Reply{Code: code, Enhanced: texts.get(enh), Text: texts.get(text), Command: cmdNames[p.cmd], Pos: pos}
-	if code >= 400 {
-		r.Raw = string(rec.Raw)
+	if code >= 400 || p.cmd == cmdConnect || p.cmd == cmdEHLO || p.cmd == cmdStartTLS {
+		r.Raw = string(rec.Raw) // evidence: failures, the banner, TLS offered or not
 	}
 	// Replies never change once made, so a pointer into the slice stays
 	// right even after append moves it.
@@ -487,7 +489,7 @@ func (s *Session) failMessage(i int, r *Reply) {
 // capabilities reads one line of an EHLO reply: the first names the host
 // and the address it saw ("host Hello [203.0.113.10]"), the others (or the
 // rest of a one-row reply) list extensions.
-func (s *Session) capabilities(text []byte, first bool) {
+func (s *Session) capabilities(text []byte, first bool) (sawIP bool) {
 	if first {
 		host := firstWord(text)
 		if s.LogType == parser.LogReceive {
@@ -499,11 +501,12 @@ func (s *Session) capabilities(text []byte, first bool) {
 			rest := text[i+len("Hello ["):]
 			if j := bytes.IndexByte(rest, ']'); j > 0 {
 				s.SeenIP = string(rest[:j])
+				sawIP = true
 			}
 		}
 	}
 	if !bytes.Contains(text, tlsWord) {
-		return
+		return sawIP
 	}
 	for len(text) > 0 {
 		w := firstWord(text)
@@ -512,6 +515,7 @@ func (s *Session) capabilities(text []byte, first bool) {
 		}
 		text = bytes.TrimLeft(text[len(w):], " ")
 	}
+	return sawIP
 }
 
 var tlsWord = []byte("TLS")

@@ -126,6 +126,7 @@ type Session struct {
 	RemoteHost     string // send: host in the 220 banner; receive: the client's EHLO name
 	EHLO           string // the EHLO/HELO name the client sent
 	SeenIP         string // the IP the server said it saw: "Hello [x]"
+	SeenIPAt       Line
 	StartTLS       StartTLS
 	TLS            *TLS
 	TLSError       string // "UnknownCredentials" from "TLS negotiation failed with error ..."

@@ -76,7 +76,7 @@ type Result struct {
 	Bytes       int64
 	Rows        int
 	BadRows     int
-	Skipped     int
+	SkippedRows int
 	Sessions    int
 	NotComplete int
 	Evicted     int
@@ -89,6 +89,33 @@ type Result struct {
 	ErrorCount  int
 	// Truncated says a table hit its cap and lumps the rest together.
 	Truncated bool
+
+	// Findings and SkippedChecks come from a Checker; Exports lists the
+	// configuration exports that were read.
+	Findings      []Finding
+	SkippedChecks []Skipped
+	Exports       []ExportInfo
+}
+
+// ExportInfo describes a configuration export that was read.
+type ExportInfo struct {
+	Kind     string // "connectors", "accepted-domains", "send-connectors", "certificates"
+	File     string
+	Form     string // json, csv, format-list
+	Records  int
+	Warnings []string
+}
+
+// Worst returns the highest severity among the findings, and false when
+// there are none.
+func (r *Result) Worst() (Severity, bool) {
+	worst, any := Info, false
+	for _, f := range r.Findings {
+		if !any || f.Severity > worst {
+			worst, any = f.Severity, true
+		}
+	}
+	return worst, any
 }
 
 // Summary accumulates sessions and input statistics.
@@ -122,7 +149,7 @@ func (s *Summary) AddFile(f FileStats) {
 	s.r.Bytes += f.Bytes
 	s.r.Rows += f.Rows
 	s.r.BadRows += f.Bad
-	s.r.Skipped += f.Skipped
+	s.r.SkippedRows += f.Skipped
 	if f.Err != "" {
 		s.AddError(InputError{File: f.Name, Reason: f.Err})
 	}

@@ -73,7 +73,7 @@ func (s *Session) evidence() []Line {
 	if s.TLS != nil && s.TLS.At.Raw != "" {
 		out = append(out, s.TLS.At)
 	}
-	for _, l := range []Line{s.TLSErrorAt, s.ConnectErrorAt} {
+	for _, l := range []Line{s.TLSErrorAt, s.ConnectErrorAt, s.SeenIPAt} {
 		if l.Raw != "" {
 			out = append(out, l)
 		}

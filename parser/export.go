@@ -31,6 +31,7 @@ var ErrExport = errors.New("bad export")
 type ExportError struct {
 	File   string
 	Line   int    // 1-based; 0 when about the whole file
+	Column int    // 1-based CSV column (field number); 0 in other forms
 	Detail string // what was wrong and what was expected, for people
 }
 
@@ -129,6 +130,10 @@ type ExchangeCertificate struct {
 	Services           string // "IMAP, POP, IIS, SMTP" or a number
 	Status             string
 	Identity           string // SERVER\thumbprint
+	SerialNumber       string
+	FriendlyName       string
+	IsSelfSigned       bool // false also when the export does not carry it
+	HasPrivateKey      bool // false also when the export does not carry it
 	File               string
 	Line               int
 }

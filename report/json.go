@@ -217,6 +217,9 @@ type Document struct {
 	Version         string       `json:"version"`
 	Generated       *string      `json:"generated"`
 	Inputs          []string     `json:"inputs"`
+	Findings        []Finding    `json:"findings"`
+	SkippedChecks   []Skipped    `json:"skipped_checks"`
+	Exports         []Export     `json:"exports"`
 	Summary         Summary      `json:"summary"`
 	Files           []File       `json:"files"`
 	Connectors      []Connector  `json:"connectors"`
@@ -294,6 +297,60 @@ type CertUse struct {
 	Example    string   `json:"example_session"`
 }
 
+// Finding is one problem and the sessions that show it.
+type Finding struct {
+	ID          string     `json:"id"`
+	Key         string     `json:"key"`
+	Severity    string     `json:"severity"`
+	Title       string     `json:"title"`
+	Explanation string     `json:"explanation"`
+	Remedy      string     `json:"remedy"`
+	Link        string     `json:"link"`
+	Sessions    int        `json:"sessions"`
+	SessionIDs  []string   `json:"session_ids"`
+	Evidence    []Evidence `json:"evidence"`
+	First       *string    `json:"first"`
+	Last        *string    `json:"last"`
+}
+
+// Evidence is a log line that shows a finding.
+type Evidence struct {
+	Session string `json:"session"`
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Raw     string `json:"raw"`
+}
+
+// Skipped is a check that did not run, and the flag that enables it.
+type Skipped struct {
+	ID     string `json:"id"`
+	Reason string `json:"reason"`
+	Flag   string `json:"flag"`
+}
+
+// Export is a configuration export that was read.
+type Export struct {
+	Kind     string   `json:"kind"`
+	File     string   `json:"file"`
+	Form     string   `json:"form"`
+	Records  int      `json:"records"`
+	Warnings []string `json:"warnings"`
+}
+
+// NewFinding converts a finding to its JSON shape.
+func NewFinding(f analyze.Finding) Finding {
+	out := Finding{ID: f.ID, Key: f.Key, Severity: f.Severity.String(), Title: f.Title, Explanation: f.Explanation,
+		Remedy: f.Remedy, Link: f.Link, Sessions: f.Sessions, SessionIDs: f.SessionIDs,
+		Evidence: make([]Evidence, 0, len(f.Evidence)), First: jsonTime(f.First), Last: jsonTime(f.Last)}
+	if out.SessionIDs == nil {
+		out.SessionIDs = []string{}
+	}
+	for _, e := range f.Evidence {
+		out.Evidence = append(out.Evidence, Evidence{Session: e.Session, File: e.Pos.File, Line: e.Pos.Line, Raw: e.Raw})
+	}
+	return out
+}
+
 // InputError is a line or file that could not be read.
 type InputError struct {
 	File   string `json:"file"`
@@ -314,11 +371,25 @@ func outcomes(m map[analyze.Outcome]int) map[string]int {
 func NewDocument(r *analyze.Result, meta Meta) *Document {
 	d := &Document{
 		Schema: Schema, Version: meta.Version, Generated: jsonTime(meta.Generated), Inputs: meta.Inputs,
-		Summary: Summary{Files: len(r.Files), Bytes: r.Bytes, Rows: r.Rows, BadRows: r.BadRows, SkippedRows: r.Skipped,
+		Summary: Summary{Files: len(r.Files), Bytes: r.Bytes, Rows: r.Rows, BadRows: r.BadRows, SkippedRows: r.SkippedRows,
 			Sessions: r.Sessions, Incomplete: r.NotComplete, Evicted: r.Evicted, ByOutcome: outcomes(r.ByOutcome),
 			Start: jsonTime(r.Start), End: jsonTime(r.End), Truncated: r.Truncated},
 		Files: []File{}, Connectors: []Connector{}, Codes: []Code{}, Certificates: []CertUse{},
 		InputErrors: []InputError{}, InputErrorCount: r.ErrorCount,
+		Findings: []Finding{}, SkippedChecks: []Skipped{}, Exports: []Export{},
+	}
+	for _, f := range r.Findings {
+		d.Findings = append(d.Findings, NewFinding(f))
+	}
+	for _, s := range r.SkippedChecks {
+		d.SkippedChecks = append(d.SkippedChecks, Skipped{ID: s.ID, Reason: s.Reason, Flag: s.Flag})
+	}
+	for _, e := range r.Exports {
+		w := e.Warnings
+		if w == nil {
+			w = []string{}
+		}
+		d.Exports = append(d.Exports, Export{Kind: e.Kind, File: e.File, Form: e.Form, Records: e.Records, Warnings: w})
 	}
 	if d.Inputs == nil {
 		d.Inputs = []string{}

@@ -42,6 +42,21 @@ func Text(w io.Writer, r *analyze.Result, meta Meta, o TextOptions) error {
 		p.linef("Time span: %s to %s UTC (%s)", r.Start.UTC().Format("2006-01-02 15:04:05"),
 			r.End.UTC().Format("2006-01-02 15:04:05"), span(r.End.Sub(r.Start)))
 	}
+	if len(r.Exports) > 0 {
+		var ex []string
+		for _, e := range r.Exports {
+			ex = append(ex, fmt.Sprintf("%s %s (%s, %d)", e.Kind, e.File, e.Form, e.Records))
+		}
+		p.linef("Exports: %s", strings.Join(ex, "; "))
+		for _, e := range r.Exports {
+			for _, w := range e.Warnings {
+				p.linef("  warning: %s", cut(w, o.Width-12))
+			}
+		}
+	}
+	p.line("")
+
+	findingsText(p, r, o.Width)
 	p.line("")
 
 	// Sessions by outcome.
@@ -160,8 +175,8 @@ func readNotes(r *analyze.Result) string {
 	if r.BadRows > 0 {
 		n = append(n, humanize.Comma(int64(r.BadRows))+" unreadable")
 	}
-	if r.Skipped > 0 {
-		n = append(n, humanize.Comma(int64(r.Skipped))+" skipped (not SMTP protocol logs)")
+	if r.SkippedRows > 0 {
+		n = append(n, humanize.Comma(int64(r.SkippedRows))+" skipped (not SMTP protocol logs)")
 	}
 	return joinParen(n)
 }

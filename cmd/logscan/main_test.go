@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,7 +17,18 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-const samples = "../../testdata/samples"
+const (
+	samples    = "../../testdata/samples"
+	exports    = "../../testdata/exports"
+	exch01Send = samples + "/EXCH01/TransportRoles/Logs/Hub/ProtocolLog/SmtpSend"
+)
+
+// allExports names the Exchange Online and on-premises exports of the
+// contoso scenario, with the given send-connector export.
+func allExports(send string) []string {
+	return []string{"--connectors", exports + "/inbound-connectors.json", "--accepted-domains", exports + "/accepted-domains.csv",
+		"--send-connectors", exports + "/" + send, "--certificates", exports + "/certificates.txt"}
+}
 
 // cli runs logscan in-process.
 func cli(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
@@ -59,10 +71,16 @@ func TestGolden(t *testing.T) {
 		args []string
 		code int
 	}{
-		{"samples.txt", []string{samples}, 0},
-		{"samples.json", []string{"--format", "json", samples}, 0},
-		{"samples.ndjson", []string{"-f", "ndjson", samples}, 0},
-		{"exch01-send.txt", []string{samples + "/EXCH01/TransportRoles/Logs/Hub/ProtocolLog/SmtpSend"}, 0},
+		{"samples.txt", []string{samples}, 1},
+		{"samples.json", []string{"--format", "json", samples}, 1},
+		{"samples.ndjson", []string{"-f", "ndjson", samples}, 1},
+		{"exch01-send.txt", []string{exch01Send}, 1},
+		// The renamed certificate: TenantAttribution, explained from the exports.
+		{"diagnose-tenant.txt", append(allExports("send-connectors-ok.txt"), exch01Send), 1},
+		{"diagnose-tenant.json", append(allExports("send-connectors-ok.txt"), "--format", "json", exch01Send), 1},
+		// The legacy smart host: ATTR35.
+		{"diagnose-attr35.txt", []string{"--send-connectors", exports + "/send-connectors-legacy.txt", exch01Send}, 1},
+		{"explain.txt", []string{"explain", "5.7.64", "ATTR35", "attr36", "451", "4.7.512", "TenantAttribution"}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -78,7 +96,7 @@ func TestGolden(t *testing.T) {
 
 // The NDJSON contract: every documented field is present on every line.
 func TestNDJSONFields(t *testing.T) {
-	stdout, _, code := cli(t, "", "--format", "ndjson", samples)
+	stdout, _, code := cli(t, "", "--format", "ndjson", "--fail-on", "never", samples)
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
@@ -118,7 +136,7 @@ func TestStdin(t *testing.T) {
 		t.Fatal(err)
 	}
 	fromFile, _, _ := cli(t, "", "-f", "ndjson", file)
-	for _, args := range [][]string{{"-f", "ndjson"}, {"-f", "ndjson", "-"}} {
+	for _, args := range [][]string{{"-f", "ndjson", "--fail-on", "never"}, {"-f", "ndjson", "--fail-on", "never", "-"}} {
 		fromStdin, stderr, code := cli(t, string(body), args...)
 		if code != 0 {
 			t.Fatalf("%v: exit %d: %s", args, code, stderr)
@@ -168,7 +186,7 @@ func TestUsageErrors(t *testing.T) {
 		})
 	}
 	// One missing path among readable ones: reported, and the rest is read.
-	stdout, stderr, code := cli(t, "", "nope.LOG", samples+"/oddities/SEND-no-header-lf.LOG")
+	stdout, stderr, code := cli(t, "", "--fail-on", "never", "nope.LOG", samples+"/oddities/SEND-no-header-lf.LOG")
 	if code != 0 || !strings.Contains(stderr, "nope.LOG: no such file or folder") || !strings.Contains(stdout, "Sessions: 1") {
 		t.Errorf("exit %d\nstderr %s\nstdout %s", code, stderr, stdout)
 	}
@@ -177,7 +195,7 @@ func TestUsageErrors(t *testing.T) {
 func TestOutputFile(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "summary.json")
-	_, stderr, code := cli(t, "", "--format", "json", "-o", out, samples)
+	_, stderr, code := cli(t, "", "--format", "json", "--fail-on", "never", "-o", out, samples)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -220,7 +238,7 @@ func TestGeneratedTreeJoinsAcrossFiles(t *testing.T) {
 			t.Fatalf("%s: only %d files; want many rollovers", typ, len(files))
 		}
 	}
-	stdout, stderr, code := cli(t, "", "--format", "json", dir)
+	stdout, stderr, code := cli(t, "", "--format", "json", "--fail-on", "never", dir)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -241,5 +259,69 @@ func TestGeneratedTreeJoinsAcrossFiles(t *testing.T) {
 		if s.ByOutcome[o] == 0 {
 			t.Errorf("no %s sessions: %v", o, s.ByOutcome)
 		}
+	}
+}
+
+func TestFailOn(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+	}{
+		{[]string{exch01Send}, 1},                       // errors found, default --fail-on error
+		{[]string{"--fail-on", "never", exch01Send}, 0}, // report only
+		{[]string{"--fail-on", "warning", samples + "/oddities/SEND-no-header-lf.LOG"}, 0},
+		{[]string{samples + "/EXCH02"}, 1}, // a TLS failure is an error
+		{[]string{"--fail-on", "bogus", exch01Send}, 2},
+		{append(allExports("send-connectors-ok.txt"), "--fail-on", "never", exch01Send), 0},
+	}
+	for _, tt := range tests {
+		_, stderr, code := cli(t, "", tt.args...)
+		if code != tt.code {
+			t.Errorf("%v: exit %d, want %d (%s)", tt.args, code, tt.code, stderr)
+		}
+	}
+}
+
+func TestBrokenExport(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "inbound.json")
+	os.WriteFile(bad, []byte("[\n  {\n    \"Name\": \"Inbound from x\",\n    \"Enabled\": true,\n"), 0o644)
+	_, stderr, code := cli(t, "", "--connectors", bad, exch01Send)
+	if code != 2 || !strings.Contains(stderr, bad+":") {
+		t.Errorf("exit %d, stderr %q; want 2 and the file:line", code, stderr)
+	}
+	_, stderr, code = cli(t, "", "--accepted-domains", filepath.Join(dir, "missing.csv"), exch01Send)
+	if code != 2 || !strings.Contains(stderr, "missing.csv: no such file") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+// Sessions in NDJSON carry the ids of their findings.
+func TestNDJSONFindings(t *testing.T) {
+	stdout, _, _ := cli(t, "", append(allExports("send-connectors-ok.txt"), "-f", "ndjson", exch01Send)...)
+	want := map[string]string{
+		"08DC3C8E5F1A2B63": "tenant-attribution-denied",
+		"08DC3C8E5F1A2B43": "attr35-wrong-region",
+		"08DC3C8E5F1A2B4C": "attr36-relay-denied",
+		"08DC3C8E5F1A2B61": "tls-negotiation-failed",
+	}
+	for _, l := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		var s struct {
+			ID       string   `json:"session_id"`
+			Findings []string `json:"findings"`
+		}
+		json.Unmarshal([]byte(l), &s)
+		if w, ok := want[s.ID]; ok {
+			if !slices.Contains(s.Findings, w) {
+				t.Errorf("%s: findings %v lack %s", s.ID, s.Findings, w)
+			}
+			if w == "tenant-attribution-denied" && !slices.Contains(s.Findings, "cert-name-mismatch") {
+				t.Errorf("%s: findings %v lack cert-name-mismatch", s.ID, s.Findings)
+			}
+			delete(want, s.ID)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("sessions not seen: %v", want)
 	}
 }

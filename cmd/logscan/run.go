@@ -21,29 +21,38 @@ var version = "dev"
 
 // Exit codes: part of the public contract (see README).
 const (
-	exitOK    = 0
-	exitUsage = 2
+	exitOK       = 0
+	exitFindings = 1 // a finding at or above --fail-on
+	exitUsage    = 2
 )
 
 const usageHead = `logscan analyses Exchange SMTP protocol logs (SmtpSend\SEND*.LOG, SmtpReceive\RECV*.LOG).
 
 Usage:
   logscan [flags] [PATH ...]
+  logscan explain CODE ...
 
 PATH is a log file or a folder (searched recursively for *.LOG); "-" or no
-PATH reads standard input.
+PATH reads standard input. With the Exchange Online exports (--connectors,
+--accepted-domains) logscan checks each session to Exchange Online against
+your inbound connectors and says what to change.
 
 Flags:
 `
 
 // options are the parsed command line.
 type options struct {
-	format    string
-	output    string
-	maxErrors int
-	quiet     bool
-	version   bool
-	paths     []string
+	format         string
+	output         string
+	maxErrors      int
+	quiet          bool
+	version        bool
+	connectors     string
+	domains        string
+	sendConnectors string
+	certificates   string
+	failOn         string
+	paths          []string
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -55,10 +64,15 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.maxErrors, "max-errors", 10, "input problems listed in the text summary (all are counted)")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.StringVar(&o.connectors, "connectors", "", "Exchange Online inbound connectors: Get-InboundConnector exported as JSON, CSV or Format-List `FILE`")
+	fs.StringVar(&o.domains, "accepted-domains", "", "Exchange Online accepted domains: Get-AcceptedDomain export `FILE`")
+	fs.StringVar(&o.sendConnectors, "send-connectors", "", "on-premises send connectors: Get-SendConnector export `FILE`")
+	fs.StringVar(&o.certificates, "certificates", "", "on-premises certificates: Get-ExchangeCertificate export `FILE`")
+	fs.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding is at or above `LEVEL`: error, warning, info or never")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usageHead)
 		fs.PrintDefaults()
-		fmt.Fprint(stderr, "\nExit status: 0 the logs were read; 2 usage error or no input could be read.\n")
+		fmt.Fprint(stderr, "\nExit status: 0 no finding at or above --fail-on; 1 findings at or above it;\n2 usage error, a broken export, or no input could be read.\n")
 	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -68,11 +82,17 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	default:
 		return nil, fmt.Errorf("unknown --format %q: want text, json or ndjson", o.format)
 	}
+	if _, ok := analyze.ParseSeverity(o.failOn); !ok && o.failOn != "never" {
+		return nil, fmt.Errorf("unknown --fail-on %q: want error, warning, info or never", o.failOn)
+	}
 	o.paths = fs.Args()
 	return o, nil
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "explain" {
+		return explain(args[1:], stdout, stderr)
+	}
 	o, err := parseFlags(args, stderr)
 	if errors.Is(err, pflag.ErrHelp) {
 		return exitOK
@@ -94,6 +114,19 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		paths = []string{"-"}
 	}
 
+	generated := now()
+	cfg, exports, err := loadConfig(o, generated)
+	if err != nil {
+		fmt.Fprintf(stderr, "logscan: %v\n", err)
+		return exitUsage
+	}
+	for _, e := range exports {
+		for _, w := range e.Warnings {
+			fmt.Fprintf(stderr, "logscan: warning: %s\n", w)
+		}
+	}
+	checker := analyze.NewChecker(cfg)
+
 	ins, errs := collect(paths)
 	sum := analyze.NewSummary()
 	for _, e := range errs {
@@ -111,7 +144,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "logscan: %v\n", err)
 		return exitUsage
 	}
-	meta := report.Meta{Version: version, Generated: now(), Inputs: paths}
+	meta := report.Meta{Version: version, Generated: generated, Inputs: paths}
 
 	var emit func(*analyze.Session) error
 	var nd *report.NDJSON
@@ -119,8 +152,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		nd = report.NewNDJSON(out)
 		emit = nd.Write
 	}
-	read, werr := scan(ins, stdin, sum, emit)
+	read, werr := scan(ins, stdin, sum, checker, emit)
 	res := sum.Result()
+	res.Findings, res.SkippedChecks = checker.Findings()
+	res.Exports = exports
 	if nd != nil && werr == nil {
 		werr = nd.Flush()
 	}
@@ -154,6 +189,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if read == 0 || (res.Rows == 0 && res.Sessions == 0) {
 		fmt.Fprintln(stderr, "logscan: no protocol-log rows could be read")
 		return exitUsage
+	}
+	if failOn, ok := analyze.ParseSeverity(o.failOn); ok {
+		if worst, any := res.Worst(); any && worst >= failOn {
+			return exitFindings
+		}
 	}
 	return exitOK
 }

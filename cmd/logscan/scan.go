@@ -11,11 +11,13 @@ import (
 
 // scan reads every input in order and feeds the records to one assembler,
 // so sessions continue from one file to the next of the same folder. Each
-// session goes to emit as soon as it ends; emit's first error stops the
-// scan (the output is gone: a closed pipe, a full disk).
-func scan(ins []input, stdin io.Reader, sum *analyze.Summary, emit func(*analyze.Session) error) (read int, err error) {
+// session is checked, counted and handed to emit as soon as it ends;
+// emit's first error stops the scan (the output is gone: a closed pipe, a
+// full disk).
+func scan(ins []input, stdin io.Reader, sum *analyze.Summary, checker *analyze.Checker, emit func(*analyze.Session) error) (read int, err error) {
 	var emitErr error
 	asm := analyze.NewAssembler(analyze.Options{Emit: func(s *analyze.Session) {
+		checker.Check(s)
 		sum.AddSession(s)
 		if emitErr == nil && emit != nil {
 			emitErr = emit(s)

@@ -1,0 +1,413 @@
+package analyze
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/logscan/logscan/parser"
+)
+
+// Config is what the administrator's exports say. A Have flag is false
+// when that export was not given, and the checks that need it say so.
+type Config struct {
+	Inbound        []parser.InboundConnector
+	HaveInbound    bool
+	Domains        []parser.AcceptedDomain
+	HaveDomains    bool
+	SendConnectors []parser.SendConnector
+	HaveSend       bool
+	Certificates   []parser.ExchangeCertificate
+	HaveCerts      bool
+	// Now is the report time, for certificate expiry.
+	Now time.Time
+	// ExpiryWarning is how far ahead an expiring certificate is reported;
+	// 0 means 30 days.
+	ExpiryWarning time.Duration
+}
+
+// rule is one check. Rules are values listed in rules; each looks at one
+// finished session and reports hits.
+type rule struct {
+	id    string
+	doc   string
+	needs string // the flag the rule cannot run without, "" if none
+	check func(c *Checker, s *Session, hit func(h hit))
+}
+
+// hit is one session showing one finding.
+type hit struct {
+	id       string
+	key      string
+	severity Severity
+	lines    []Line
+	// describe renders the finding from the first session that shows it;
+	// it runs once per finding.
+	describe func() (title, explanation, remedy, link string)
+}
+
+// Checker runs the rules over sessions as they finish and gathers
+// findings. Use one Checker per run: NewChecker, Check per session (before
+// the session is written out, so it carries its finding ids), Findings.
+type Checker struct {
+	cfg        Config
+	found      map[string]*found
+	order      int
+	ipConns    []*parser.InboundConnector
+	certs      map[string]*parser.ExchangeCertificate // by thumbprint
+	sendByName map[string]*parser.SendConnector       // by lower-case name
+	changes    map[string]*certTrack                  // by source + connector
+	config     []hit                                  // findings about the exports alone
+}
+
+type found struct {
+	f     Finding
+	order int
+	track *certTrack
+}
+
+// NewChecker prepares the rules for the given exports.
+func NewChecker(cfg Config) *Checker {
+	if cfg.ExpiryWarning <= 0 {
+		cfg.ExpiryWarning = 30 * 24 * time.Hour
+	}
+	if cfg.Now.IsZero() {
+		cfg.Now = time.Now().UTC()
+	}
+	c := &Checker{cfg: cfg, found: map[string]*found{}, certs: map[string]*parser.ExchangeCertificate{},
+		sendByName: map[string]*parser.SendConnector{}, changes: map[string]*certTrack{}}
+	c.ipConns = IPConnectors(cfg.Inbound)
+	for i := range cfg.Certificates {
+		x := &cfg.Certificates[i]
+		c.certs[strings.ToUpper(x.Thumbprint)] = x
+	}
+	for i := range cfg.SendConnectors {
+		x := &cfg.SendConnectors[i]
+		c.sendByName[strings.ToLower(strings.TrimSpace(x.Name))] = x
+	}
+	c.configFindings()
+	return c
+}
+
+// rules lists every check, in the order reports describe them.
+var rules = []rule{
+	{id: "attr35-wrong-region", doc: "the remote answered 4.4.62 / ATTR35", check: checkATTR35},
+	{id: "tenant-attribution-denied", doc: "the remote answered 5.7.64 TenantAttribution", check: checkTenantAttribution},
+	{id: "attr36-relay-denied", doc: "the remote answered 5.7.64 ... ATTR36", check: checkATTR36},
+	{id: "no-client-certificate", doc: "a TLS session to Exchange Online presented no certificate", check: checkNoClientCert},
+	{id: "cert-name-mismatch", doc: "the presented certificate matches no enabled OnPremises connector", needs: "--connectors", check: checkCertName},
+	{id: "cert-domain-not-accepted", doc: "certificate names or TlsSenderCertificateName under no accepted domain", needs: "--accepted-domains", check: checkCertDomain},
+	{id: "sender-ip-not-in-connector", doc: "no certificate match and the seen IP is in no IP connector", needs: "--connectors", check: checkSenderIP},
+	{id: "legacy-smart-host", doc: "a legacy Office 365 endpoint or an IP address used as smart host", check: checkLegacyHost},
+	{id: "tls-negotiation-failed", doc: "TLS negotiation failed", check: checkTLSFailed},
+	{id: "starttls-unavailable", doc: "STARTTLS not offered or refused", check: checkStartTLS},
+	{id: "connect-failed", doc: "the connection could not be made", check: checkConnect},
+	{id: "certificate-changed", doc: "the certificate presented on a connector changed", check: checkCertChanged},
+	{id: "certificate-expiring", doc: "the presented certificate expires within 30 days or has expired", check: checkExpiry},
+	{id: "response-rejected", doc: "another 5xx ended a session", check: checkResponse},
+	{id: "response-deferred", doc: "another 4xx ended a session", check: checkResponse},
+}
+
+// RuleIDs lists the finding ids in report order.
+func RuleIDs() []string {
+	out := make([]string, 0, len(rules))
+	for _, r := range rules {
+		out = append(out, r.id)
+	}
+	return out
+}
+
+// Check runs every rule on a finished session and records its finding ids
+// in s.Findings.
+func (c *Checker) Check(s *Session) {
+	ids := s.Findings[:0]
+	add := func(h hit) {
+		if !slices.Contains(ids, h.id) {
+			ids = append(ids, h.id)
+		}
+		c.record(s, h)
+	}
+	for _, r := range rules {
+		if r.needs != "" && !c.has(r.needs) {
+			continue
+		}
+		if r.id == "response-deferred" {
+			continue // checkResponse reports both
+		}
+		r.check(c, s, add)
+	}
+	for _, h := range c.config {
+		if h.key == "connector:"+strings.ToLower(s.Connector) {
+			add(h)
+		}
+	}
+	if ids == nil {
+		ids = []string{}
+	}
+	s.Findings = ids
+}
+
+func (c *Checker) has(flag string) bool {
+	switch flag {
+	case "--connectors":
+		return c.cfg.HaveInbound
+	case "--accepted-domains":
+		return c.cfg.HaveDomains
+	case "--send-connectors":
+		return c.cfg.HaveSend
+	case "--certificates":
+		return c.cfg.HaveCerts
+	}
+	return true
+}
+
+func (c *Checker) record(s *Session, h hit) {
+	k := h.id + "\x00" + h.key
+	fd := c.found[k]
+	if fd == nil {
+		title, expl, remedy, link := h.describe()
+		fd = &found{order: c.order, f: Finding{ID: h.id, Key: h.key, Severity: h.severity, Title: title,
+			Explanation: expl, Remedy: remedy, Link: link}}
+		c.order++
+		c.found[k] = fd
+	}
+	f := &fd.f
+	if h.severity > f.Severity {
+		f.Severity = h.severity
+	}
+	if s == nil {
+		return
+	}
+	f.Sessions++
+	if len(f.SessionIDs) < MaxFindingSessions {
+		f.SessionIDs = append(f.SessionIDs, s.ID)
+	}
+	if f.First.IsZero() || (!s.Start.IsZero() && s.Start.Before(f.First)) {
+		f.First = s.Start
+	}
+	if s.End.After(f.Last) {
+		f.Last = s.End
+	}
+	if f.Sessions <= evidenceSessions {
+		n := 0
+		for _, l := range h.lines {
+			if l.Raw == "" || n == evidenceLines {
+				continue
+			}
+			f.Evidence = append(f.Evidence, Evidence{Session: s.ID, Pos: l.Pos, Raw: l.Raw})
+			n++
+		}
+	}
+}
+
+// Findings returns what was found, worst first, and the checks that could
+// not run.
+func (c *Checker) Findings() ([]Finding, []Skipped) {
+	var out []Finding
+	var orders []int
+	for _, fd := range c.found {
+		f := fd.f
+		if f.ID == "certificate-changed" && fd.track != nil {
+			if !fd.track.describe(&f) {
+				continue
+			}
+		}
+		if f.Sessions > 0 {
+			f.Explanation = strings.TrimSpace(f.Explanation + " " + sessionsSentence(f))
+		}
+		out = append(out, f)
+		orders = append(orders, fd.order)
+	}
+	idx := make([]int, len(out))
+	for i := range idx {
+		idx[i] = i
+	}
+	rank := map[string]int{}
+	for i, r := range rules {
+		rank[r.id] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		x, y := out[idx[a]], out[idx[b]]
+		if x.Severity != y.Severity {
+			return x.Severity > y.Severity
+		}
+		if rank[x.ID] != rank[y.ID] {
+			return rank[x.ID] < rank[y.ID]
+		}
+		if x.Sessions != y.Sessions {
+			return x.Sessions > y.Sessions
+		}
+		return orders[idx[a]] < orders[idx[b]]
+	})
+	sorted := make([]Finding, len(out))
+	for i, j := range idx {
+		sorted[i] = out[j]
+	}
+	return sorted, c.skipped()
+}
+
+func (c *Checker) skipped() []Skipped {
+	var out []Skipped
+	if !c.cfg.HaveInbound {
+		out = append(out,
+			Skipped{ID: "cert-name-mismatch", Flag: "--connectors", Reason: "comparing the presented certificate with your inbound connectors' TlsSenderCertificateName needs the Get-InboundConnector export"},
+			Skipped{ID: "sender-ip-not-in-connector", Flag: "--connectors", Reason: "checking the sending IP against SenderIPAddresses needs the Get-InboundConnector export"})
+	}
+	if !c.cfg.HaveDomains {
+		out = append(out, Skipped{ID: "cert-domain-not-accepted", Flag: "--accepted-domains", Reason: "checking certificate names against your accepted domains needs the Get-AcceptedDomain export"})
+	}
+	if !c.cfg.HaveSend {
+		out = append(out, Skipped{ID: "legacy-smart-host", Flag: "--send-connectors", Reason: "only the banners in the logs were checked; checking your send connectors' smart hosts needs the Get-SendConnector export"})
+	}
+	if !c.cfg.HaveCerts {
+		out = append(out, Skipped{ID: "certificate-expiring", Flag: "--certificates", Reason: "only certificates whose dates the logs carry (one-row layout) were checked; the Get-ExchangeCertificate export covers the rest"})
+	}
+	return out
+}
+
+// sessionsSentence sums up the sessions of a finding.
+func sessionsSentence(f Finding) string {
+	if f.Sessions == 1 {
+		return fmt.Sprintf("Seen in 1 session (%s) at %s UTC.", f.SessionIDs[0], f.First.UTC().Format("2006-01-02 15:04:05"))
+	}
+	return fmt.Sprintf("Seen in %d sessions from %s to %s UTC.", f.Sessions,
+		f.First.UTC().Format("2006-01-02 15:04:05"), f.Last.UTC().Format("2006-01-02 15:04:05"))
+}
+
+// ---- helpers shared by the rules ----
+
+// toEXO reports whether a session went to Exchange Online: its banner or
+// remote certificate names an Exchange Online host, its remote address is
+// in Exchange Online Protection's ranges, its connector is the Office 365
+// one, or (with --send-connectors) its send connector's smart host is an
+// Exchange Online host.
+func (c *Checker) toEXO(s *Session) bool {
+	if s.LogType == parser.LogReceive {
+		return false
+	}
+	if IsEXOHost(s.RemoteHost) || IsEOPAddress(s.Remote) {
+		return true
+	}
+	if rc := s.RemoteCert; rc != nil {
+		for _, n := range CertNames(rc) {
+			if IsEXOHost(strings.TrimPrefix(n, "*.")) {
+				return true
+			}
+		}
+	}
+	if sc := c.sendByName[strings.ToLower(s.Connector)]; sc != nil {
+		if sc.CloudServicesMailEnabled {
+			return true
+		}
+		for _, h := range sc.SmartHosts {
+			if IsEXOHost(h) {
+				return true
+			}
+		}
+	}
+	l := strings.ToLower(s.Connector)
+	return strings.Contains(l, "office 365") || strings.Contains(l, "exchange online") || strings.Contains(l, "o365")
+}
+
+// localNames returns the DNS names of the certificate a session presented,
+// filled from the --certificates export when the log has only a thumbprint.
+func (c *Checker) localNames(s *Session) []string {
+	names := CertNames(s.LocalCert)
+	if len(names) == 0 && s.LocalCert != nil {
+		if x := c.certs[s.LocalCert.Thumbprint]; x != nil {
+			names = append([]string{CommonName(x.Subject)}, x.CertificateDomains...)
+		}
+	}
+	var out []string
+	for _, n := range names {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// certLines are the rows that describe the certificate a session presented.
+func certLines(c *Certificate) []Line {
+	if c == nil {
+		return nil
+	}
+	var subj, thumb, san, first []Line
+	for _, l := range c.Rows {
+		switch {
+		case strings.Contains(l.Raw, "Certificate subject"):
+			subj = append(subj, l)
+		case strings.Contains(l.Raw, "Certificate thumbprint"):
+			thumb = append(thumb, l)
+		case strings.Contains(l.Raw, "Certificate alternate names"):
+			san = append(san, l)
+		case len(first) == 0:
+			first = append(first, l)
+		}
+	}
+	out := append(subj, san...)
+	out = append(out, thumb...)
+	if len(out) == 0 {
+		out = first
+	}
+	return out
+}
+
+// failReply returns the first reply of the session matching pred.
+func failReply(s *Session, pred func(r *Reply) bool) *Reply {
+	for i := range s.Replies {
+		if r := &s.Replies[i]; r.Code >= 400 && pred(r) {
+			return r
+		}
+	}
+	if s.Final != nil && s.Final.Code >= 400 && pred(s.Final) {
+		return s.Final
+	}
+	return nil
+}
+
+func replyLine(r *Reply) Line { return Line{Pos: r.Pos, Raw: r.Raw} }
+
+func replyString(r *Reply) string {
+	return strings.TrimSpace(fmt.Sprintf("%d %s %s", r.Code, r.Enhanced, r.Text))
+}
+
+func certDesc(cert *Certificate, names []string) string {
+	if cert == nil {
+		return "no certificate"
+	}
+	var b strings.Builder
+	if cert.Subject != "" {
+		b.WriteString(cert.Subject)
+	} else {
+		b.WriteString("a certificate")
+	}
+	if len(cert.SANs) > 0 {
+		fmt.Fprintf(&b, " (names %s)", strings.Join(cert.SANs, ", "))
+	} else if len(names) > 0 && cert.Subject == "" {
+		fmt.Fprintf(&b, " (names %s, from the certificate export)", strings.Join(names, ", "))
+	}
+	if cert.Thumbprint != "" {
+		fmt.Fprintf(&b, ", thumbprint %s", cert.Thumbprint)
+	}
+	return b.String()
+}
+
+func where(s *Session) string {
+	src := Source{Key: s.Source, Server: s.Server, Service: s.Service}.Label()
+	if s.Connector == "" {
+		return src
+	}
+	return fmt.Sprintf("connector %q on %s", s.Connector, src)
+}
+
+func quoteList(xs []string) string {
+	q := make([]string, len(xs))
+	for i, x := range xs {
+		q[i] = strconv.Quote(x)
+	}
+	return strings.Join(q, ", ")
+}
