@@ -429,6 +429,12 @@ func (s *Session) reply(rec *parser.Record, pos Pos, texts *interner) {
 		if code == 250 {
 			st.capsSeen = true
 		}
+	case cmdAuth:
+		if code == 334 {
+			// The client's answer is not logged (or is logged as
+			// "<authentication response>"): the next reply still answers AUTH.
+			st.pushFront(pending{cmd: cmdAuth, msg: -1})
+		}
 	case cmdStartTLS:
 		if code == 220 {
 			st.tlsOK = true

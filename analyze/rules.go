@@ -57,10 +57,10 @@ func (c *Checker) attributionContext(s *Session) string {
 	m := MatchCertificate(names, c.cfg.Inbound, doms)
 	switch {
 	case m.Connector != nil && (doms == nil || m.Coverage.Covered):
-		return fmt.Sprintf("By the exports, inbound connector %q (TlsSenderCertificateName %q) does match this certificate, so attribution should work now: if the exports were taken after the failures, the connector may already have been fixed.",
+		return fmt.Sprintf("By the exports, inbound connector \"%s\" (TlsSenderCertificateName \"%s\") does match this certificate, so attribution should work now: if the exports were taken after the failures, the connector may already have been fixed.",
 			m.Connector.Name, m.Connector.TLSSenderCertificateName)
 	case m.Connector != nil:
-		return fmt.Sprintf("Inbound connector %q matches the certificate by name (%q), but that name is not under an accepted domain, so Exchange Online will not use it.",
+		return fmt.Sprintf("Inbound connector \"%s\" matches the certificate by name (\"%s\"), but that name is not under an accepted domain, so Exchange Online will not use it.",
 			m.Connector.Name, m.Connector.TLSSenderCertificateName)
 	}
 	var b strings.Builder
@@ -73,7 +73,7 @@ func (c *Checker) attributionContext(s *Session) string {
 		fmt.Fprintf(&b, " Your OnPremises connectors expect %s.", strings.Join(expect, "; "))
 	}
 	if ip := MatchIP(s.SeenIP, c.ipConns); ip != nil {
-		fmt.Fprintf(&b, " The address %s is in the SenderIPAddresses of %q, so the message can only be attributed by IP, which requires its MAIL FROM domain to be accepted.", s.SeenIP, ip.Name)
+		fmt.Fprintf(&b, " The address %s is in the SenderIPAddresses of \"%s\", so the message can only be attributed by IP, which requires its MAIL FROM domain to be accepted.", s.SeenIP, ip.Name)
 	}
 	return b.String()
 }
@@ -90,9 +90,9 @@ func onPremNames(conns []parser.InboundConnector) []string {
 		}
 		switch {
 		case c.TLSSenderCertificateName != "":
-			out = append(out, fmt.Sprintf("%q: certificate %q%s", c.Name, c.TLSSenderCertificateName, state))
+			out = append(out, fmt.Sprintf("\"%s\": certificate \"%s\"%s", c.Name, c.TLSSenderCertificateName, state))
 		case len(c.SenderIPAddresses) > 0:
-			out = append(out, fmt.Sprintf("%q: IP addresses %s%s", c.Name, strings.Join(c.SenderIPAddresses, ", "), state))
+			out = append(out, fmt.Sprintf("\"%s\": IP addresses %s%s", c.Name, strings.Join(c.SenderIPAddresses, ", "), state))
 		}
 	}
 	return out
@@ -142,7 +142,7 @@ func checkATTR35(c *Checker, s *Session, hit func(h hit)) {
 	}
 	info := ExplainReply(r.Code, r.Enhanced, r.Text)
 	hit(hitOf("attr35-wrong-region", "", Error, append([]Line{replyLine(r)}, certLines(s.LocalCert)...), func() (string, string, string, string) {
-		expl := fmt.Sprintf("Exchange Online deferred mail from %s with %q: it took the message as sent to a region that does not host your organisation. %s answered. That happens when the smart host or MX is a retired or regional endpoint, or when no inbound connector ties the sending server to your tenant, so the message arrives unattributed.",
+		expl := fmt.Sprintf("Exchange Online deferred mail from %s with \"%s\": it took the message as sent to a region that does not host your organisation. %s answered. That happens when the smart host or MX is a retired or regional endpoint, or when no inbound connector ties the sending server to your tenant, so the message arrives unattributed.",
 			where(s), replyString(r), hostOr(s.RemoteHost, s.Remote))
 		if sc := c.sendByName[strings.ToLower(s.Connector)]; sc != nil {
 			expl += fmt.Sprintf(" The send connector routes to %s.", strings.Join(sc.SmartHosts, ", "))
@@ -160,9 +160,9 @@ func checkTenantAttribution(c *Checker, s *Session, hit func(h hit)) {
 	}
 	info := ExplainReply(r.Code, r.Enhanced, r.Text)
 	hit(hitOf("tenant-attribution-denied", "", Error, append([]Line{replyLine(r)}, certLines(s.LocalCert)...), func() (string, string, string, string) {
-		expl := fmt.Sprintf("Exchange Online refused to relay mail from %s with %q: it could not tie the sending server to your organisation through an OnPremises inbound connector, so it treated the mail as coming from the internet. %s %s",
+		expl := fmt.Sprintf("Exchange Online refused to relay mail from %s with \"%s\": it could not tie the sending server to your organisation through an OnPremises inbound connector, so it treated the mail as coming from the internet. %s %s",
 			where(s), replyString(r), c.certContext(s), c.attributionContext(s))
-		remedy := fmt.Sprintf("Make the inbound connector match what the server presents: rerun the Hybrid Configuration Wizard and pick the current certificate, or run Set-InboundConnector %q -TlsSenderCertificateName %q (the name must be under one of your accepted domains). If the certificate was renewed, also check that the send connector's TlsCertificateName selects it.",
+		remedy := fmt.Sprintf("Make the inbound connector match what the server presents: rerun the Hybrid Configuration Wizard and pick the current certificate, or run Set-InboundConnector \"%s\" -TlsSenderCertificateName \"%s\" (the name must be under one of your accepted domains). If the certificate was renewed, also check that the send connector's TlsCertificateName selects it.",
 			c.inboundName(), c.suggestName(s))
 		return "Relay denied: Exchange Online could not attribute the mail to your tenant (550 5.7.64 TenantAttribution)", expl, remedy, info.Link
 	}))
@@ -181,7 +181,7 @@ func checkATTR36(c *Checker, s *Session, hit func(h hit)) {
 				from = m.From
 			}
 		}
-		expl := fmt.Sprintf("Exchange Online refused to relay mail from %s with %q. Since July 2017 it relays mail for senders whose domain is not yours (forwarded mail, bounces with an empty sender) only through a certificate-based OnPremises connector whose certificate name is under one of your accepted domains.",
+		expl := fmt.Sprintf("Exchange Online refused to relay mail from %s with \"%s\". Since July 2017 it relays mail for senders whose domain is not yours (forwarded mail, bounces with an empty sender) only through a certificate-based OnPremises connector whose certificate name is under one of your accepted domains.",
 			where(s), replyString(r))
 		if from != "" || r.Command == "RCPT" {
 			if from == "" {
@@ -221,9 +221,9 @@ func checkNoClientCert(c *Checker, s *Session, hit func(h hit)) {
 			where(s), hostOr(s.RemoteHost, s.Remote))
 		if sc := c.sendByName[strings.ToLower(s.Connector)]; sc != nil {
 			if sc.TLSCertificateName == "" {
-				expl += fmt.Sprintf(" The send connector %q has no TlsCertificateName.", sc.Name)
+				expl += fmt.Sprintf(" The send connector \"%s\" has no TlsCertificateName.", sc.Name)
 			} else {
-				expl += fmt.Sprintf(" The send connector %q asks for %s.", sc.Name, sc.TLSCertificateName)
+				expl += fmt.Sprintf(" The send connector \"%s\" asks for %s.", sc.Name, sc.TLSCertificateName)
 			}
 		}
 		remedy := "Set the send connector's TlsCertificateName to the certificate Exchange Online expects: $c = Get-ExchangeCertificate -Thumbprint <thumbprint>; Set-SendConnector \"Outbound to Office 365\" -TlsCertificateName \"<I>$($c.Issuer)<S>$($c.Subject)\". The certificate must be valid, have its private key, and be enabled for SMTP; the connector's Fqdn should be one of its names."
@@ -261,9 +261,9 @@ func checkCertName(c *Checker, s *Session, hit func(h hit)) {
 			if !strings.EqualFold(n.Type, "OnPremises") {
 				why = "is a " + n.Type + " connector, which never attributes mail as your own"
 			}
-			expl += fmt.Sprintf(" Connector %q names %q but %s.", n.Name, n.TLSSenderCertificateName, why)
+			expl += fmt.Sprintf(" Connector \"%s\" names \"%s\" but %s.", n.Name, n.TLSSenderCertificateName, why)
 		}
-		remedy := fmt.Sprintf("Either update the connector to the certificate (rerun the Hybrid Configuration Wizard and select it, or Set-InboundConnector %q -TlsSenderCertificateName %q), or make the send connector present the certificate the connector names (Set-SendConnector -TlsCertificateName \"<I>issuer<S>subject\").",
+		remedy := fmt.Sprintf("Either update the connector to the certificate (rerun the Hybrid Configuration Wizard and select it, or Set-InboundConnector \"%s\" -TlsSenderCertificateName \"%s\"), or make the send connector present the certificate the connector names (Set-SendConnector -TlsCertificateName \"<I>issuer<S>subject\").",
 			c.inboundName(), c.suggestName(s))
 		return "The certificate presented matches no inbound connector", expl, remedy,
 			"https://learn.microsoft.com/en-us/exchange/troubleshoot/connectors/relay-access-denied-smtp"
@@ -310,9 +310,9 @@ func checkCertDomain(c *Checker, s *Session, hit func(h hit)) {
 			conn := m.Connector
 			cov := m.Coverage
 			hit(hitOf("cert-domain-not-accepted", "connector:"+conn.Name, Error, certLines(s.LocalCert), func() (string, string, string, string) {
-				expl := fmt.Sprintf("Inbound connector %q has TlsSenderCertificateName %q, which the certificate matches, but %q is not under one of your accepted domains (%s), so Exchange Online ignores the match.",
+				expl := fmt.Sprintf("Inbound connector \"%s\" has TlsSenderCertificateName \"%s\", which the certificate matches, but \"%s\" is not under one of your accepted domains (%s), so Exchange Online ignores the match.",
 					conn.Name, conn.TLSSenderCertificateName, conn.TLSSenderCertificateName, acceptedList(c.cfg.Domains))
-				remedy := fmt.Sprintf("Add %s as an accepted domain, or set the connector's TlsSenderCertificateName to a name under an accepted domain that the certificate also carries (Set-InboundConnector %q -TlsSenderCertificateName %q).",
+				remedy := fmt.Sprintf("Add %s as an accepted domain, or set the connector's TlsSenderCertificateName to a name under an accepted domain that the certificate also carries (Set-InboundConnector \"%s\" -TlsSenderCertificateName \"%s\").",
 					cov.Need, conn.Name, c.suggestName(s))
 				return "An inbound connector's certificate name is not under an accepted domain", expl, remedy,
 					"https://learn.microsoft.com/en-us/exchange/troubleshoot/hybrid-configuration-wizard-errors/relay-access-denied-attr36-ndr"
@@ -354,11 +354,11 @@ func checkSenderIP(c *Checker, s *Session, hit func(h hit)) {
 	hit(hitOf("sender-ip-not-in-connector", s.SeenIP, sev, []Line{s.SeenIPAt}, func() (string, string, string, string) {
 		var ranges []string
 		for _, ic := range c.ipConns {
-			ranges = append(ranges, fmt.Sprintf("%q: %s", ic.Name, strings.Join(ic.SenderIPAddresses, ", ")))
+			ranges = append(ranges, fmt.Sprintf("\"%s\": %s", ic.Name, strings.Join(ic.SenderIPAddresses, ", ")))
 		}
 		expl := fmt.Sprintf("Exchange Online saw %s connect from %s (its EHLO reply says \"Hello [%s]\"), and the certificate matched no connector, so it tried your IP-based OnPremises connectors; the address is in none of them (%s).",
 			where(s), s.SeenIP, s.SeenIP, strings.Join(ranges, "; "))
-		remedy := fmt.Sprintf("If %s is your server's public address now (a new firewall, NAT or ISP), add it: Set-InboundConnector %q -SenderIPAddresses @{Add=\"%s\"}. Better, attribute by certificate, which survives address changes.",
+		remedy := fmt.Sprintf("If %s is your server's public address now (a new firewall, NAT or ISP), add it: Set-InboundConnector \"%s\" -SenderIPAddresses @{Add=\"%s\"}. Better, attribute by certificate, which survives address changes.",
 			s.SeenIP, c.ipConns[0].Name, s.SeenIP)
 		return "The sending IP address is in no inbound connector", expl, remedy,
 			"https://learn.microsoft.com/en-us/exchange/troubleshoot/connectors/relay-access-denied-smtp"
@@ -413,7 +413,7 @@ func (c *Checker) configFindings() {
 			for i := range bad {
 				what = append(what, bad[i]+" ("+kinds[i]+")")
 			}
-			expl := fmt.Sprintf("Send connector %q (%s:%d) uses %s as smart host. Mail routed that way can reach a region that does not host your tenant and is deferred with 451 4.4.62 ATTR35.",
+			expl := fmt.Sprintf("Send connector \"%s\" (%s:%d) uses %s as smart host. Mail routed that way can reach a region that does not host your tenant and is deferred with 451 4.4.62 ATTR35.",
 				sc.Name, sc.File, sc.Line, strings.Join(what, ", "))
 			return "A send connector routes to a legacy Office 365 endpoint", expl, legacyRemedy(), attr35Link
 		})
@@ -431,9 +431,9 @@ func (c *Checker) configFindings() {
 				continue
 			}
 			c.record(nil, hitOf("cert-domain-not-accepted", "connector:"+ic.Name, Error, nil, func() (string, string, string, string) {
-				expl := fmt.Sprintf("Inbound connector %q (%s:%d) has TlsSenderCertificateName %q, which is not under one of your accepted domains (%s); Exchange Online will not attribute mail by that name.",
+				expl := fmt.Sprintf("Inbound connector \"%s\" (%s:%d) has TlsSenderCertificateName \"%s\", which is not under one of your accepted domains (%s); Exchange Online will not attribute mail by that name.",
 					ic.Name, ic.File, ic.Line, ic.TLSSenderCertificateName, acceptedList(c.cfg.Domains))
-				remedy := fmt.Sprintf("Add %s as an accepted domain, or change the connector to a certificate name under an accepted domain (Set-InboundConnector %q -TlsSenderCertificateName \"*.<accepted domain>\") and present a certificate that carries it.",
+				remedy := fmt.Sprintf("Add %s as an accepted domain, or change the connector to a certificate name under an accepted domain (Set-InboundConnector \"%s\" -TlsSenderCertificateName \"*.<accepted domain>\") and present a certificate that carries it.",
 					cov.Need, ic.Name)
 				return "An inbound connector's certificate name is not under an accepted domain", expl, remedy,
 					"https://learn.microsoft.com/en-us/exchange/troubleshoot/hybrid-configuration-wizard-errors/relay-access-denied-attr36-ndr"
@@ -484,7 +484,7 @@ func checkStartTLS(c *Checker, s *Session, hit func(h hit)) {
 	}
 	hit(hitOf("starttls-unavailable", key, Warning, lines, func() (string, string, string, string) {
 		if what == "receive-offered-none" {
-			expl := fmt.Sprintf("Receive connector %q did not offer STARTTLS in its EHLO reply: it has no usable certificate, or TLS is turned off. Senders that require TLS, such as Exchange Online's hybrid outbound connector, cannot deliver (450 4.4.317 ... STARTTLS is required).", s.Connector)
+			expl := fmt.Sprintf("Receive connector \"%s\" did not offer STARTTLS in its EHLO reply: it has no usable certificate, or TLS is turned off. Senders that require TLS, such as Exchange Online's hybrid outbound connector, cannot deliver (450 4.4.317 ... STARTTLS is required).", s.Connector)
 			return "STARTTLS not offered by this server", expl,
 				"Assign a valid certificate with the SMTP service (Enable-ExchangeCertificate -Services SMTP) and check the receive connector's AuthMechanism includes Tls and its Fqdn matches a certificate name.",
 				"https://learn.microsoft.com/en-us/exchange/troubleshoot/email-delivery/ndr/fix-error-code-450-4-4-317-in-exchange-online"
@@ -594,9 +594,9 @@ func checkResponse(c *Checker, s *Session, hit func(h hit)) {
 		}
 		var expl string
 		if s.LogType == parser.LogReceive {
-			expl = fmt.Sprintf("This server %s sessions on %s with %q. %s", verb, where(s), replyString(r), info.Meaning)
+			expl = fmt.Sprintf("This server %s sessions on %s with \"%s\". %s", verb, where(s), replyString(r), info.Meaning)
 		} else {
-			expl = fmt.Sprintf("%s to %s: %s answered %q to %s. %s", capitalize(where(s)), hostOr(s.RemoteHost, s.Remote), verbRemote(r), replyString(r), r.Command, info.Meaning)
+			expl = fmt.Sprintf("%s to %s: %s answered \"%s\" to %s. %s", capitalize(where(s)), hostOr(s.RemoteHost, s.Remote), verbRemote(r), replyString(r), r.Command, info.Meaning)
 		}
 		if info.Cause != "" {
 			expl += " " + info.Cause

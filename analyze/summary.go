@@ -90,12 +90,27 @@ type Result struct {
 	// Truncated says a table hit its cap and lumps the rest together.
 	Truncated bool
 
+	// Timeline counts sessions by start time and outcome, in buckets of
+	// TimelineStep (a minute, or an hour when the span is long).
+	Timeline     []TimeBucket
+	TimelineStep time.Duration
+
 	// Findings and SkippedChecks come from a Checker; Exports lists the
 	// configuration exports that were read.
 	Findings      []Finding
 	SkippedChecks []Skipped
 	Exports       []ExportInfo
 }
+
+// TimeBucket counts the sessions that started in [Start, Start+step).
+type TimeBucket struct {
+	Start time.Time
+	Count map[Outcome]int
+}
+
+// maxMinuteBuckets bounds the per-minute timeline (about 10 weeks); past
+// it the timeline counts by hour.
+const maxMinuteBuckets = 100_000
 
 // ExportInfo describes a configuration export that was read.
 type ExportInfo struct {
@@ -104,6 +119,35 @@ type ExportInfo struct {
 	Form     string // json, csv, format-list
 	Records  int
 	Warnings []string
+}
+
+// FillCertificates completes certificates from a Get-ExchangeCertificate
+// export, matched by thumbprint: the multi-row log layout carries no
+// dates, and the thumbprint-only one no names.
+func (r *Result) FillCertificates(certs []parser.ExchangeCertificate) {
+	by := map[string]*parser.ExchangeCertificate{}
+	for i := range certs {
+		by[strings.ToUpper(certs[i].Thumbprint)] = &certs[i]
+	}
+	for i := range r.Certs {
+		c := &r.Certs[i]
+		x := by[strings.ToUpper(c.Thumbprint)]
+		if x == nil {
+			continue
+		}
+		if c.NotAfter.IsZero() {
+			c.NotAfter = x.NotAfter
+		}
+		if c.Subject == "" {
+			c.Subject = x.Subject
+		}
+		if c.Issuer == "" {
+			c.Issuer = x.Issuer
+		}
+		if len(c.SANs) == 0 {
+			c.SANs = x.CertificateDomains
+		}
+	}
 }
 
 // Worst returns the highest severity among the findings, and false when
@@ -125,6 +169,55 @@ type Summary struct {
 	codes      map[string]*CodeStats
 	certs      map[string]*certAcc
 	norm       map[string]string
+	timeline   map[int64]*[numOutcomes]int // by unix minute (or hour)
+	hourly     bool
+}
+
+const numOutcomes = 6
+
+// outcomeIndex numbers the outcomes for compact counting.
+var outcomeIndex = map[Outcome]int{Rejected: 0, Deferred: 1, Failed: 2, Incomplete: 3, Idle: 4, Delivered: 5}
+
+func (s *Summary) countTime(t time.Time, o Outcome) {
+	if t.IsZero() {
+		return
+	}
+	unit := int64(60)
+	if s.hourly {
+		unit = 3600
+	}
+	k := t.Unix() / unit
+	b := s.timeline[k]
+	if b == nil {
+		if !s.hourly && len(s.timeline) >= maxMinuteBuckets {
+			s.coarsen()
+			s.countTime(t, o)
+			return
+		}
+		if s.hourly && len(s.timeline) >= maxMinuteBuckets {
+			return // adversarial time stamps spanning centuries: stop counting
+		}
+		b = new([numOutcomes]int)
+		s.timeline[k] = b
+	}
+	b[outcomeIndex[o]]++
+}
+
+// coarsen turns the per-minute timeline into a per-hour one.
+func (s *Summary) coarsen() {
+	hours := make(map[int64]*[numOutcomes]int)
+	for k, b := range s.timeline {
+		h := k / 60
+		hb := hours[h]
+		if hb == nil {
+			hb = new([numOutcomes]int)
+			hours[h] = hb
+		}
+		for i, n := range b {
+			hb[i] += n
+		}
+	}
+	s.timeline, s.hourly = hours, true
 }
 
 type certAcc struct {
@@ -140,6 +233,7 @@ func NewSummary() *Summary {
 		codes:      map[string]*CodeStats{},
 		certs:      map[string]*certAcc{},
 		norm:       map[string]string{},
+		timeline:   map[int64]*[numOutcomes]int{},
 	}
 }
 
@@ -184,6 +278,7 @@ func (s *Summary) AddSession(ss *Session) {
 		r.NotComplete++
 	}
 	r.ByOutcome[ss.Outcome]++
+	s.countTime(ss.Start, ss.Outcome)
 	if !ss.Start.IsZero() && (r.Start.IsZero() || ss.Start.Before(r.Start)) {
 		r.Start = ss.Start
 	}
@@ -351,6 +446,24 @@ func (s *Summary) Result() *Result {
 		}
 		return a.Text < b.Text
 	})
+	r.Timeline, r.TimelineStep = nil, time.Minute
+	if s.hourly {
+		r.TimelineStep = time.Hour
+	}
+	keys := make([]int64, 0, len(s.timeline))
+	for k := range s.timeline {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	for _, k := range keys {
+		tb := TimeBucket{Start: time.Unix(k*int64(r.TimelineStep/time.Second), 0).UTC(), Count: map[Outcome]int{}}
+		for o, i := range outcomeIndex {
+			if n := s.timeline[k][i]; n > 0 {
+				tb.Count[o] = n
+			}
+		}
+		r.Timeline = append(r.Timeline, tb)
+	}
 	r.Certs = nil
 	for _, a := range s.certs {
 		c := a.CertStats

@@ -1,5 +1,12 @@
 package analyze
 
+import (
+	"strings"
+	"time"
+
+	"github.com/logscan/logscan/parser"
+)
+
 // transcript keeps a session's raw rows in one growing byte buffer, so
 // keeping a row costs a copy, not an allocation.
 type transcript struct {
@@ -18,6 +25,15 @@ type lineRef struct {
 type Line struct {
 	Pos Pos
 	Raw string
+}
+
+// Row is a transcript line taken apart for display.
+type Row struct {
+	Line
+	Time    time.Time
+	Event   parser.Event
+	Data    string
+	Context string
 }
 
 func (t *transcript) add(raw []byte, file string, line, max int) {
@@ -39,6 +55,22 @@ func (s *Session) Transcript() ([]Line, int) {
 		out[i] = Line{Pos: Pos{File: r.file, Line: int(r.line)}, Raw: string(t.buf[r.off : r.off+r.n])}
 	}
 	return out, t.dropped
+}
+
+// ParsedTranscript returns the transcript with each line taken apart (time, event,
+// data, context); a line that no longer parses keeps only its Raw text.
+func (s *Session) ParsedTranscript() ([]Row, int) {
+	lines, dropped := s.Transcript()
+	out := make([]Row, len(lines))
+	for i, l := range lines {
+		out[i].Line = l
+		r := parser.NewReader(strings.NewReader(l.Raw), l.Pos.File)
+		if rec, err := r.Read(); err == nil {
+			out[i].Time, out[i].Event = rec.Time, rec.Event
+			out[i].Data, out[i].Context = string(rec.Data), string(rec.Context)
+		}
+	}
+	return out, dropped
 }
 
 // RawAt returns the raw row at p, if the session kept it: every row with

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"os"
@@ -81,6 +82,9 @@ func TestGolden(t *testing.T) {
 		// The legacy smart host: ATTR35.
 		{"diagnose-attr35.txt", []string{"--send-connectors", exports + "/send-connectors-legacy.txt", exch01Send}, 1},
 		{"explain.txt", []string{"explain", "5.7.64", "ATTR35", "attr36", "451", "4.7.512", "TenantAttribution"}, 0},
+		{"diagnose-tenant.html", append(allExports("send-connectors-ok.txt"), "--format", "html", exch01Send), 1},
+		{"samples.csv", []string{"--format", "csv", samples}, 1},
+		{"show.txt", []string{"show", "08DC3C8E5F1A2B63", exch01Send}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -323,5 +327,82 @@ func TestNDJSONFindings(t *testing.T) {
 	}
 	if len(want) > 0 {
 		t.Errorf("sessions not seen: %v", want)
+	}
+}
+
+// Log text is hostile: EHLO names, connector names, certificate subjects
+// and replies that carry markup must reach the HTML report as inert text.
+func TestHTMLInjection(t *testing.T) {
+	stdout, stderr, code := cli(t, "", "--format", "html", "../../testdata/hostile")
+	if code != 1 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, probe := range []string{`alert("banner")`, "alert(document.cookie)", `alert("cert")`, `alert("reply")`, "alert(4)", "alert(5)"} {
+		if !strings.Contains(strings.ReplaceAll(stdout, "&#34;", `"`), probe) {
+			t.Errorf("the hostile text %q is not shown at all", probe)
+		}
+	}
+	lower := strings.ToLower(stdout)
+	for tag, want := range map[string]int{"<script": 1, "</script": 1, "<img": 0, "<svg": 1, "</style": 1, "<body": 1} {
+		if got := strings.Count(lower, tag); got != want {
+			t.Errorf("%q occurs %d times, want %d (only logscan's own markup)", tag, got, want)
+		}
+	}
+	for _, raw := range []string{"</title><script", "</style><script", `"><img`, `"><svg`, "<body onload", `href="javascript:`} {
+		if strings.Contains(lower, raw) {
+			t.Errorf("raw markup from the log: %q", raw)
+		}
+	}
+	if !strings.Contains(lower, "&lt;/title&gt;&lt;script&gt;") {
+		t.Errorf("the certificate name's </title><script> is not shown escaped")
+	}
+	for _, attr := range []string{" onerror=", " onload="} {
+		if i := strings.Index(lower, attr); i >= 0 && !strings.Contains(lower[max(0, i-40):i], "&lt;") {
+			t.Errorf("an unescaped %s attribute: %q", attr, lower[max(0, i-60):i+20])
+		}
+	}
+	// The other outputs carry the text too, and never let control bytes
+	// or markup change how they render.
+	text, _, _ := cli(t, "", "../../testdata/hostile")
+	if !strings.Contains(text, `<script>alert("reply")</script>`) {
+		t.Errorf("text output lost the hostile reply")
+	}
+}
+
+func TestCSV(t *testing.T) {
+	stdout, _, _ := cli(t, "", "--format", "csv", exch01Send)
+	if !strings.HasPrefix(stdout, "\ufeffsource,server,") {
+		t.Fatalf("no BOM and header: %q", stdout[:min(40, len(stdout))])
+	}
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(stdout, "\ufeff")))
+	recs, err := r.ReadAll()
+	if err != nil || len(recs) != 14 {
+		t.Fatalf("%d records, %v", len(recs), err)
+	}
+	for _, rec := range recs[1:] {
+		if len(rec) != len(recs[0]) {
+			t.Errorf("ragged row %v", rec)
+		}
+	}
+	// A formula in log text is defused for spreadsheets.
+	hostile, _, _ := cli(t, "", "--format", "csv", "../../testdata/hostile")
+	if strings.Contains(hostile, ",=") || strings.Contains(hostile, ",+") {
+		t.Errorf("a cell starts with a formula character")
+	}
+}
+
+func TestShow(t *testing.T) {
+	out, _, code := cli(t, "", "show", "08dc3c8e5f1a2b70", exch01Send)
+	if code != 0 || !strings.Contains(out, "Outcome: rejected") || !strings.Contains(out, "tenant-attribution-denied") ||
+		!strings.Contains(out, "SEND2024030520-2.LOG") || !strings.Contains(out, "SEND2024030521-1.LOG") {
+		t.Errorf("show across files: exit %d\n%s", code, out)
+	}
+	_, stderr, code := cli(t, "", "show", "0000000000000000", exch01Send)
+	if code != 2 || !strings.Contains(stderr, "no session 0000000000000000") {
+		t.Errorf("unknown id: exit %d %q", code, stderr)
+	}
+	_, _, code = cli(t, "", "show")
+	if code != 2 {
+		t.Errorf("show without id: exit %d", code)
 	}
 }

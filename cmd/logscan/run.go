@@ -30,6 +30,7 @@ const usageHead = `logscan analyses Exchange SMTP protocol logs (SmtpSend\SEND*.
 
 Usage:
   logscan [flags] [PATH ...]
+  logscan show [flags] SESSION-ID [PATH ...]
   logscan explain CODE ...
 
 PATH is a log file or a folder (searched recursively for *.LOG); "-" or no
@@ -59,7 +60,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
 	fs := pflag.NewFlagSet("logscan", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVarP(&o.format, "format", "f", "text", "output format: text, json or ndjson")
+	fs.StringVarP(&o.format, "format", "f", "text", "output format: text, json, ndjson, csv or html")
 	fs.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output")
 	fs.IntVar(&o.maxErrors, "max-errors", 10, "input problems listed in the text summary (all are counted)")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
@@ -78,9 +79,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		return nil, err
 	}
 	switch o.format {
-	case "text", "json", "ndjson":
+	case "text", "json", "ndjson", "csv", "html":
 	default:
-		return nil, fmt.Errorf("unknown --format %q: want text, json or ndjson", o.format)
+		return nil, fmt.Errorf("unknown --format %q: want text, json, ndjson, csv or html", o.format)
 	}
 	if _, ok := analyze.ParseSeverity(o.failOn); !ok && o.failOn != "never" {
 		return nil, fmt.Errorf("unknown --fail-on %q: want error, warning, info or never", o.failOn)
@@ -93,6 +94,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "explain" {
 		return explain(args[1:], stdout, stderr)
 	}
+	show := ""
+	if len(args) > 0 && args[0] == "show" {
+		args = args[1:]
+		show = "?"
+	}
 	o, err := parseFlags(args, stderr)
 	if errors.Is(err, pflag.ErrHelp) {
 		return exitOK
@@ -104,6 +110,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if o.version {
 		fmt.Fprintf(stdout, "logscan %s\n", version)
 		return exitOK
+	}
+	if show != "" {
+		if len(o.paths) == 0 {
+			fmt.Fprint(stderr, "logscan: show needs a session id: logscan show SESSION-ID [PATH ...]\n")
+			return exitUsage
+		}
+		show, o.paths = o.paths[0], o.paths[1:]
 	}
 	paths := o.paths
 	if len(paths) == 0 {
@@ -147,24 +160,56 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	meta := report.Meta{Version: version, Generated: generated, Inputs: paths}
 
 	var emit func(*analyze.Session) error
-	var nd *report.NDJSON
-	if o.format == "ndjson" && !o.quiet {
-		nd = report.NewNDJSON(out)
-		emit = nd.Write
+	var flush func() error
+	transcripts := false
+	keep := newKeeper()
+	var shown []*analyze.Session
+	switch {
+	case show != "":
+		transcripts = true
+		emit = func(s *analyze.Session) error {
+			if strings.EqualFold(s.ID, show) {
+				shown = append(shown, s)
+			}
+			return nil
+		}
+	case o.quiet:
+	case o.format == "ndjson":
+		nd := report.NewNDJSON(out)
+		emit, flush = nd.Write, nd.Flush
+	case o.format == "csv":
+		c := report.NewCSV(out)
+		emit, flush = c.Write, c.Flush
+	case o.format == "html":
+		transcripts = true
+		emit = keep.add
 	}
-	read, werr := scan(ins, stdin, sum, checker, emit)
+	read, werr := scan(ins, stdin, sum, checker, transcripts, emit)
 	res := sum.Result()
 	res.Findings, res.SkippedChecks = checker.Findings()
 	res.Exports = exports
-	if nd != nil && werr == nil {
-		werr = nd.Flush()
+	res.FillCertificates(cfg.Certificates)
+	if flush != nil && werr == nil {
+		werr = flush()
 	}
 	if werr == nil && !o.quiet {
-		switch o.format {
-		case "text":
+		switch {
+		case show != "":
+			for i, s := range shown {
+				if i > 0 {
+					fmt.Fprintln(out)
+				}
+				if werr = report.Transcript(out, s); werr != nil {
+					break
+				}
+			}
+		case o.format == "text":
 			werr = report.Text(out, res, meta, report.TextOptions{MaxErrors: o.maxErrors, Width: termWidth(stdout)})
-		case "json":
+		case o.format == "json":
 			werr = report.JSON(out, res, meta)
+		case o.format == "html":
+			werr = report.HTML(out, res, meta, report.HTMLOptions{Sessions: keep.kept, SessionsMore: keep.more,
+				ListCommand: listCommand(paths)})
 		}
 	}
 	if werr != nil {
@@ -179,10 +224,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "logscan: %v\n", err)
 		return exitUsage
 	}
+	if show != "" && len(shown) == 0 && read > 0 {
+		fmt.Fprintf(stderr, "logscan: no session %s in the logs given\n", show)
+		return exitUsage
+	}
+	if show != "" {
+		return exitOK
+	}
 	if o.format != "text" || o.output != "" {
 		// The text summary lists input problems itself; other formats say
 		// on stderr that there were some.
-		if res.ErrorCount > 0 && !o.quiet {
+		if res.ErrorCount > 0 && !o.quiet && show == "" {
 			fmt.Fprintf(stderr, "logscan: %d input problems (unreadable lines or files); see input_errors\n", res.ErrorCount)
 		}
 	}
@@ -222,6 +274,12 @@ func openOutput(path string, stdout io.Writer) (io.Writer, func(ok bool) error, 
 			f.Close()
 			os.Remove(f.Name())
 			return nil
+		}
+		// CreateTemp makes the file private; a report is for sharing.
+		if err := f.Chmod(0o644); err != nil {
+			f.Close()
+			os.Remove(f.Name())
+			return fmt.Errorf("write %s: %w", path, err)
 		}
 		if err := f.Sync(); err != nil {
 			f.Close()
@@ -285,4 +343,48 @@ func now() time.Time {
 		}
 	}
 	return time.Now().UTC()
+}
+
+// keeper keeps failing sessions, with their transcripts, for the HTML
+// drill-down: first one example of every finding, then the first failing
+// sessions, up to a cap; the rest are only counted.
+type keeper struct {
+	kept    []*analyze.Session
+	more    int
+	example map[string]bool
+}
+
+const (
+	keepFailing  = 40 // failing sessions kept in any case
+	keepExamples = 80 // and up to this many to show every finding
+)
+
+func newKeeper() *keeper { return &keeper{example: map[string]bool{}} }
+
+func (k *keeper) add(s *analyze.Session) error {
+	switch s.Outcome {
+	case analyze.Rejected, analyze.Deferred, analyze.Failed:
+	default:
+		return nil
+	}
+	needed := false
+	for _, id := range s.Findings {
+		if !k.example[id] {
+			needed = true
+		}
+	}
+	if len(k.kept) < keepFailing || (needed && len(k.kept) < keepExamples) {
+		for _, id := range s.Findings {
+			k.example[id] = true
+		}
+		k.kept = append(k.kept, s)
+		return nil
+	}
+	k.more++
+	return nil
+}
+
+// listCommand is the command that lists every failing session.
+func listCommand(paths []string) string {
+	return "logscan --format ndjson " + strings.Join(paths, " ") + " | jq -c 'select(.outcome==\"rejected\" or .outcome==\"deferred\" or .outcome==\"failed\")'"
 }

@@ -14,15 +14,14 @@ import (
 // session is checked, counted and handed to emit as soon as it ends;
 // emit's first error stops the scan (the output is gone: a closed pipe, a
 // full disk).
-func scan(ins []input, stdin io.Reader, sum *analyze.Summary, checker *analyze.Checker, emit func(*analyze.Session) error) (read int, err error) {
+func scan(ins []input, stdin io.Reader, sum *analyze.Summary, checker *analyze.Checker, transcripts bool, emit func(*analyze.Session) error) (read int, err error) {
 	var emitErr error
-	asm := analyze.NewAssembler(analyze.Options{Emit: func(s *analyze.Session) {
+	asm := analyze.NewAssembler(analyze.Options{Transcripts: transcripts, Emit: func(s *analyze.Session) {
 		checker.Check(s)
 		sum.AddSession(s)
 		if emitErr == nil && emit != nil {
 			emitErr = emit(s)
 		}
-		s.DropTranscript()
 	}})
 	for _, in := range ins {
 		if emitErr != nil {
