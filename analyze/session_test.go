@@ -276,6 +276,9 @@ func TestSourceOf(t *testing.T) {
 		{"bundle/EXCH02/TransportRoles/Logs/Hub/ProtocolLog/SmtpSend/SEND2024030520-1.LOG", "EXCH02", "Hub"},
 		{"EXCH03/V14/TransportRoles/Logs/ProtocolLog/SmtpSend/SEND20240305-1.LOG", "EXCH03", ""},
 		{"logs/SEND2024030520-1.LOG", "", ""},
+		{`D:\ExchangeLogs\EXCH05\Hub\ProtocolLog\SmtpSend\SEND2024030520-1.LOG`, "EXCH05", "Hub"},
+		{`D:\ExchangeLogs\SmtpSend\SEND2024030520-1.LOG`, "", ""},
+		{`\\fileserver\bundles\EXCH06\V15\TransportRoles\Logs\Edge\ProtocolLog\SmtpReceive\RECV2024030520-1.LOG`, "EXCH06", "Edge"},
 	}
 	for _, tt := range tests {
 		s := analyze.SourceOf(tt.path)

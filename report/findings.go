@@ -14,7 +14,7 @@ import (
 const maxTextSessionIDs = 5
 
 // findingsText writes the findings section that leads the text summary.
-func findingsText(p *printer, r *analyze.Result, width int) {
+func findingsText(p *printer, r *analyze.Result, width int, color bool) {
 	counts := map[analyze.Severity]int{}
 	for _, f := range r.Findings {
 		counts[f.Severity]++
@@ -36,7 +36,11 @@ func findingsText(p *printer, r *analyze.Result, width int) {
 	}
 	for _, f := range r.Findings {
 		p.line("")
-		p.linef("[%s] %s", strings.ToUpper(f.Severity.String()), cut(f.Title, width-10))
+		label := "[" + strings.ToUpper(f.Severity.String()) + "]"
+		if color {
+			label = map[analyze.Severity]string{analyze.Error: "\x1b[1;31m", analyze.Warning: "\x1b[1;33m", analyze.Info: "\x1b[1;36m"}[f.Severity] + label + "\x1b[0m"
+		}
+		p.linef("%s %s", label, cut(f.Title, width-10))
 		meta := f.ID
 		if f.Sessions > 0 {
 			meta += " · " + plural(f.Sessions, "session")

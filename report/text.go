@@ -23,6 +23,8 @@ type TextOptions struct {
 	MaxErrors int
 	// Width is the terminal width; long cells are cut to fit. 0 means 120.
 	Width int
+	// Color marks severities with ANSI colours (for a terminal).
+	Color bool
 }
 
 // Text writes the problems-first terminal summary.
@@ -56,7 +58,7 @@ func Text(w io.Writer, r *analyze.Result, meta Meta, o TextOptions) error {
 	}
 	p.line("")
 
-	findingsText(p, r, o.Width)
+	findingsText(p, r, o.Width, o.Color)
 	p.line("")
 
 	// Sessions by outcome.

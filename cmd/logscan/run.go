@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -53,6 +54,8 @@ type options struct {
 	sendConnectors string
 	certificates   string
 	failOn         string
+	filesFrom      string
+	nul            bool
 	paths          []string
 }
 
@@ -69,6 +72,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.domains, "accepted-domains", "", "Exchange Online accepted domains: Get-AcceptedDomain export `FILE`")
 	fs.StringVar(&o.sendConnectors, "send-connectors", "", "on-premises send connectors: Get-SendConnector export `FILE`")
 	fs.StringVar(&o.certificates, "certificates", "", "on-premises certificates: Get-ExchangeCertificate export `FILE`")
+	fs.StringVar(&o.filesFrom, "files-from", "", "read the files and folders to scan from `FILE`, one per line (- for standard input)")
+	fs.BoolVarP(&o.nul, "null", "0", false, "with --files-from: entries are separated by NUL bytes (find -print0)")
 	fs.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding is at or above `LEVEL`: error, warning, info or never")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usageHead)
@@ -119,12 +124,39 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		show, o.paths = o.paths[0], o.paths[1:]
 	}
 	paths := o.paths
+	if o.filesFrom != "" {
+		var list []string
+		if o.filesFrom == "-" {
+			list, err = readPathList(stdin, o.nul)
+			stdin = strings.NewReader("") // consumed: it held the list, not a log
+		} else if f, ferr := os.Open(o.filesFrom); ferr != nil {
+			err = errors.New(describe(ferr))
+		} else {
+			list, err = readPathList(f, o.nul)
+			f.Close()
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "logscan: --files-from %s: %v\n", o.filesFrom, err)
+			return exitUsage
+		}
+		if len(list) == 0 {
+			fmt.Fprintf(stderr, "logscan: --files-from %s: the list is empty\n", o.filesFrom)
+			return exitUsage
+		}
+		paths = append(paths, list...)
+	}
 	if len(paths) == 0 {
 		if f, ok := stdin.(*os.File); ok && isTerminal(f) {
 			fmt.Fprint(stderr, "logscan: no logs given: name files or folders, or pipe a log into standard input.\nRun 'logscan --help' for usage.\n")
 			return exitUsage
 		}
 		paths = []string{"-"}
+	}
+	if slices.Contains(paths, "-") {
+		if stdin, err = sniffStdin(stdin); err != nil {
+			fmt.Fprintf(stderr, "logscan: %v\n", err)
+			return exitUsage
+		}
 	}
 
 	generated := now()
@@ -204,7 +236,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				}
 			}
 		case o.format == "text":
-			werr = report.Text(out, res, meta, report.TextOptions{MaxErrors: o.maxErrors, Width: termWidth(stdout)})
+			werr = report.Text(out, res, meta, report.TextOptions{MaxErrors: o.maxErrors, Width: termWidth(out), Color: useColor(out)})
 		case o.format == "json":
 			werr = report.JSON(out, res, meta)
 		case o.format == "html":
@@ -309,28 +341,6 @@ func unwrapPath(err error) error {
 
 func isBrokenPipe(err error) bool {
 	return errors.Is(err, syscall.EPIPE) || strings.Contains(err.Error(), "broken pipe")
-}
-
-// isTerminal reports whether f is a character device (a console).
-func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// termWidth returns the width tables must fit: $COLUMNS when set, 120 on
-// a terminal, and 200 otherwise (a file or a pipe has no edge, but a line
-// should stay readable).
-func termWidth(w io.Writer) int {
-	if c := os.Getenv("COLUMNS"); c != "" {
-		var n int
-		if _, err := fmt.Sscan(c, &n); err == nil && n >= 40 {
-			return n
-		}
-	}
-	if f, ok := w.(*os.File); ok && isTerminal(f) {
-		return 120
-	}
-	return 200
 }
 
 // now is the report time: $SOURCE_DATE_EPOCH (seconds) when set, so that
