@@ -503,11 +503,16 @@ func (s *Session) capabilities(text []byte, first bool) (sawIP bool) {
 		} else if s.RemoteHost == "" {
 			s.RemoteHost = string(host)
 		}
-		if i := bytes.Index(text, []byte("Hello [")); i >= 0 {
-			rest := text[i+len("Hello ["):]
-			if j := bytes.IndexByte(rest, ']'); j > 0 {
-				s.SeenIP = string(rest[:j])
-				sawIP = true
+		// "host Hello [203.0.113.10]" (Exchange) or "host Hello client.name
+		// [203.0.113.10]" (Postfix and others): the bracket after Hello.
+		if i := bytes.Index(text, []byte("Hello ")); i >= 0 {
+			rest := text[i+len("Hello "):]
+			if k := bytes.IndexByte(rest, '['); k >= 0 && k <= 256 {
+				rest = rest[k+1:]
+				if j := bytes.IndexByte(rest, ']'); j > 0 && j <= 64 {
+					s.SeenIP = string(rest[:j])
+					sawIP = true
+				}
 			}
 		}
 	}

@@ -120,6 +120,11 @@ func TestSessionOutcomes(t *testing.T) {
 		{"no starttls offered, idle", []string{"+||", "<|220 mx.fabrikam.com ESMTP Postfix", ">|EHLO mail.contoso.com",
 			"<|250-mx.fabrikam.com", "<|250 8BITMIME", ">|QUIT", "<|221 Bye", "-||Local"},
 			analyze.Idle, true, "", analyze.TLSNotOffered},
+		{"one-row reply from a non-Exchange peer", []string{"+||", "<|220 mx ESMTP", ">|EHLO mail.contoso.com",
+			"<|250 0dsblqs2.example.shop Hello My.Mail.Server.com [203.0.113.9] SIZE 1000000 HELP ENHANCEDSTATUSCODES OK",
+			">|MAIL FROM:<> SIZE=18019", "<|250 2.1.0 Ok", ">|RCPT TO:<a@example.shop>", "<|250 2.1.5 Ok", ">|DATA",
+			"<|354 End data with <CR><LF>.<CR><LF>", "<|250 ok 1666169082 30910", ">|QUIT", "<|221 Bye", "-||Local"},
+			analyze.Delivered, true, "250 ", analyze.TLSNotOffered},
 		{"still open at the end", cat(open, multiCert, message[:3]), analyze.Incomplete, false, "", analyze.TLSUsed},
 		{"banner refused", []string{"+||", "<|421 4.3.2 Service not available", "-||Remote"},
 			analyze.Deferred, true, "421 4.3.2", analyze.TLSUnknown},
@@ -284,6 +289,20 @@ func TestSourceOf(t *testing.T) {
 		s := analyze.SourceOf(tt.path)
 		if s.Server != tt.server || s.Service != tt.service {
 			t.Errorf("SourceOf(%q) = %q %q, want %q %q", tt.path, s.Server, s.Service, tt.server, tt.service)
+		}
+	}
+}
+
+func TestSeenIPForms(t *testing.T) {
+	for line, want := range map[string]string{
+		"<|250-AM4PEPF00027A6C.mail.protection.outlook.com Hello [203.0.113.10]":                 "203.0.113.10",
+		"<|250 0dsblqs2.example.shop Hello My.Mail.Server.com [203.0.113.9] SIZE 1000000 HELP OK": "203.0.113.9",
+		"<|250-mx.fabrikam.com Hello [IPv6:2001:db8::5]":                                          "IPv6:2001:db8::5",
+		"<|250-mx.fabrikam.com":                                                                   "",
+	} {
+		s := assemble(t, analyze.Options{}, [2]string{"SEND2024030520-1.LOG", rows("5A1", 0, "+||", "<|220 mx", ">|EHLO a", line, "<|250 OK", "-||Local")})[0]
+		if s.SeenIP != want {
+			t.Errorf("%s: SeenIP = %q, want %q", line, s.SeenIP, want)
 		}
 	}
 }
