@@ -195,7 +195,11 @@ func IPConnectors(connectors []parser.InboundConnector) []*parser.InboundConnect
 // MatchIP applies rule 2: the first connector whose SenderIPAddresses
 // holds ip (a single address, a range "a-b" or a CIDR block).
 func MatchIP(ip string, connectors []*parser.InboundConnector) *parser.InboundConnector {
-	addr, err := netip.ParseAddr(strings.Trim(strings.TrimSpace(ip), "[]"))
+	ip = strings.Trim(strings.TrimSpace(ip), "[]")
+	if len(ip) > 5 && strings.EqualFold(ip[:5], "IPv6:") { // an RFC 5321 address literal
+		ip = ip[5:]
+	}
+	addr, err := netip.ParseAddr(ip)
 	if err != nil {
 		return nil
 	}

@@ -107,12 +107,13 @@ func TestMatchIP(t *testing.T) {
 		{Name: "cidr", Enabled: true, Type: "OnPremises", SenderIPAddresses: []string{"203.0.113.0/24"}},
 		{Name: "range", Enabled: true, Type: "OnPremises", SenderIPAddresses: []string{"198.51.100.10-198.51.100.20"}},
 		{Name: "single", Enabled: true, Type: "OnPremises", SenderIPAddresses: []string{"192.0.2.7"}},
+		{Name: "v6", Enabled: true, Type: "OnPremises", SenderIPAddresses: []string{"2001:db8:5::/48"}},
 		{Name: "disabled", Enabled: false, Type: "OnPremises", SenderIPAddresses: []string{"192.0.2.8"}},
 		{Name: "partner", Enabled: true, Type: "Partner", SenderIPAddresses: []string{"192.0.2.9"}},
 	})
 	for ip, want := range map[string]string{
 		"203.0.113.77": "cidr", "198.51.100.10": "range", "198.51.100.20": "range", "198.51.100.21": "",
-		"192.0.2.7": "single", "192.0.2.8": "", "192.0.2.9": "", "[192.0.2.7]": "single", "::ffff:192.0.2.7": "single", "bogus": "",
+		"192.0.2.7": "single", "192.0.2.8": "", "192.0.2.9": "", "[192.0.2.7]": "single", "::ffff:192.0.2.7": "single", "bogus": "", "IPv6:2001:db8:5::1": "v6", "[IPv6:2001:DB8:5::2]": "v6",
 	} {
 		got := ""
 		if c := analyze.MatchIP(ip, conns); c != nil {
