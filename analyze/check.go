@@ -26,6 +26,9 @@ type Config struct {
 	// ExpiryWarning is how far ahead an expiring certificate is reported;
 	// 0 means 30 days.
 	ExpiryWarning time.Duration
+	// GapThreshold is the pause between two rows of a session worth
+	// reporting; 0 means 60 seconds.
+	GapThreshold time.Duration
 }
 
 // rule is one check. Rules are values listed in rules; each looks at one
@@ -60,6 +63,24 @@ type Checker struct {
 	sendByName map[string]*parser.SendConnector       // by lower-case name
 	changes    map[string]*certTrack                  // by source + connector
 	config     []hit                                  // findings about the exports alone
+	usage      map[string]*usage                      // by source + log type + connector
+	firstFile  map[string]string                      // the first file given of each source
+	midway     map[string]*midway                     // sessions begun before the first file, by source
+}
+
+// usage counts a connector's sessions, for the idle-sessions check.
+type usage struct {
+	where       string
+	receive     bool
+	total, idle int
+	example     *Session
+}
+
+type midway struct {
+	file     string
+	sessions int
+	ids      []string
+	first    time.Time
 }
 
 type found struct {
@@ -73,11 +94,15 @@ func NewChecker(cfg Config) *Checker {
 	if cfg.ExpiryWarning <= 0 {
 		cfg.ExpiryWarning = 30 * 24 * time.Hour
 	}
+	if cfg.GapThreshold <= 0 {
+		cfg.GapThreshold = 60 * time.Second
+	}
 	if cfg.Now.IsZero() {
 		cfg.Now = time.Now().UTC()
 	}
 	c := &Checker{cfg: cfg, found: map[string]*found{}, certs: map[string]*parser.ExchangeCertificate{},
-		sendByName: map[string]*parser.SendConnector{}, changes: map[string]*certTrack{}}
+		sendByName: map[string]*parser.SendConnector{}, changes: map[string]*certTrack{},
+		usage: map[string]*usage{}, firstFile: map[string]string{}, midway: map[string]*midway{}}
 	c.ipConns = IPConnectors(cfg.Inbound)
 	for i := range cfg.Certificates {
 		x := &cfg.Certificates[i]
@@ -106,6 +131,9 @@ var rules = []rule{
 	{id: "connect-failed", doc: "the connection could not be made", check: checkConnect},
 	{id: "certificate-changed", doc: "the certificate presented on a connector changed", check: checkCertChanged},
 	{id: "certificate-expiring", doc: "the presented certificate expires within 30 days or has expired", check: checkExpiry},
+	{id: "long-gap", doc: "a pause inside a session longer than the gap threshold", check: checkGap},
+	{id: "idle-sessions", doc: "sessions opened but never used, beyond the usual share (found in Findings)", check: countUsage},
+	{id: "missing-logs", doc: "rollover numbers missing, or sessions begun in a file not given", check: checkMidway},
 	{id: "response-rejected", doc: "another 5xx ended a session", check: checkResponse},
 	{id: "response-deferred", doc: "another 4xx ended a session", check: checkResponse},
 }
@@ -205,6 +233,8 @@ func (c *Checker) record(s *Session, h hit) {
 // Findings returns what was found, worst first, and the checks that could
 // not run.
 func (c *Checker) Findings() ([]Finding, []Skipped) {
+	c.usageFindings()
+	c.midwayFindings()
 	var out []Finding
 	var orders []int
 	for _, fd := range c.found {
@@ -246,6 +276,63 @@ func (c *Checker) Findings() ([]Finding, []Skipped) {
 		sorted[i] = out[j]
 	}
 	return sorted, c.skipped()
+}
+
+// SetFiles tells the checker which files are read, in order, so that it
+// can tell missing logs: rollover numbers that are absent
+// (SEND2024030520-1 and -3 but no -2), and sessions that began in a file
+// before the first one given. Call it before Check.
+func (c *Checker) SetFiles(names []string) {
+	type series struct {
+		dir, prefix, stamp string
+		ns                 map[int]bool
+		max                int
+	}
+	all := map[string]*series{}
+	var order []string
+	for _, n := range names {
+		src := SourceOf(n)
+		if _, ok := c.firstFile[src.Key]; !ok {
+			c.firstFile[src.Key] = n
+		}
+		fn, ok := ParseFileName(n)
+		if !ok {
+			continue
+		}
+		k := src.Key + "\x00" + fn.Prefix + fn.Stamp
+		sr := all[k]
+		if sr == nil {
+			sr = &series{dir: src.Key, prefix: fn.Prefix, stamp: fn.Stamp, ns: map[int]bool{}}
+			all[k] = sr
+			order = append(order, k)
+		}
+		sr.ns[fn.N] = true
+		sr.max = max(sr.max, fn.N)
+	}
+	for _, k := range order {
+		sr := all[k]
+		var missing []string
+		for n := 1; n < sr.max; n++ {
+			if !sr.ns[n] {
+				missing = append(missing, fmt.Sprintf("%s%s-%d.LOG", sr.prefix, sr.stamp, n))
+			}
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		sr2 := sr
+		c.record(nil, hitOf("missing-logs", "gap:"+k, Warning, nil, func() (string, string, string, string) {
+			shown := missing
+			if len(shown) > 10 {
+				shown = append(shown[:10:10], fmt.Sprintf("and %d more", len(missing)-10))
+			}
+			expl := fmt.Sprintf("In %s the files of %s%s run to -%d, but %s %s not among the inputs: sessions in them are missing, and sessions that span them are cut in two (reported as incomplete).",
+				sr2.dir, sr2.prefix, sr2.stamp, sr2.max, strings.Join(shown, ", "), map[bool]string{true: "is", false: "are"}[len(missing) == 1])
+			return "Log files are missing from a rollover series", expl,
+				"Collect every file of the series (circular logging may have deleted old ones: raise the send connector log's maximum directory size or age with Set-TransportService -SendProtocolLogMaxDirectorySize / -SendProtocolLogMaxAge).",
+				"https://learn.microsoft.com/en-us/exchange/mail-flow/connectors/configure-protocol-logging"
+		}))
+	}
 }
 
 func (c *Checker) skipped() []Skipped {

@@ -1,6 +1,7 @@
 package analyze_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -249,5 +250,59 @@ func TestSkippedChecks(t *testing.T) {
 	_, _, sk = check(t, analyze.Config{Now: now, HaveInbound: true, HaveDomains: true, HaveSend: true, HaveCerts: true}, rows("08DC3D5A1B2C0001", 0, cat(open, oldCert, message, quit)...))
 	if len(sk) != 0 {
 		t.Errorf("all exports given, still skipped: %+v", sk)
+	}
+}
+
+func TestWholePictureChecks(t *testing.T) {
+	// A 90 s pause inside a session.
+	slow := strings.Replace(rows("08DC3D5A1B2C0001", 0, cat(open, message, quit)...), "2024-03-05T20:00:14", "2024-03-05T20:01:44", 1)
+	slow = strings.Replace(slow, "2024-03-05T20:00:15", "2024-03-05T20:01:45", 1)
+	_, fs, _ := check(t, analyze.Config{Now: now}, slow)
+	if f := find(fs, "long-gap"); f == nil || !strings.Contains(f.Explanation, "nothing was logged for 1m3") || len(f.Evidence) == 0 {
+		t.Errorf("long-gap: %+v", f)
+	}
+	_, fs, _ = check(t, analyze.Config{Now: now, GapThreshold: 5 * time.Minute}, slow)
+	if find(fs, "long-gap") != nil {
+		t.Errorf("long-gap under a 5m threshold")
+	}
+
+	// 25 idle sessions out of 30 on a send connector.
+	var bodies []string
+	idle := []string{"+||", "<|220 AM4PEPF00027A6C.mail.protection.outlook.com ready", ">|EHLO a", "<|250 OK", ">|QUIT", "<|221 bye", "-||Local"}
+	for i := 0; i < 30; i++ {
+		spec := idle
+		if i%6 == 0 {
+			spec = cat(open, message, quit)
+		}
+		bodies = append(bodies, rows(fmt.Sprintf("08DC3D5A1B2C%04X", i), i*30, spec...))
+	}
+	_, fs, _ = check(t, analyze.Config{Now: now}, bodies...)
+	if f := find(fs, "idle-sessions"); f == nil || f.Sessions != 25 || !strings.Contains(f.Explanation, "25 of 30") {
+		t.Errorf("idle-sessions: %+v", f)
+	}
+}
+
+func TestMissingLogs(t *testing.T) {
+	c := analyze.NewChecker(analyze.Config{Now: now})
+	c.SetFiles([]string{"E/SmtpSend/SEND2024030520-1.LOG", "E/SmtpSend/SEND2024030520-3.LOG", "E/SmtpSend/SEND2024030520-4.LOG", "E/SmtpSend/SEND2024030521-1.LOG"})
+	// A session that began before the first file given.
+	for _, s := range assemble(t, analyze.Options{}, [2]string{"E/SmtpSend/SEND2024030520-1.LOG", rows("5A1", 27, message[1:]...) + rows("5A2", 0, cat(open, message, quit)...)}) {
+		c.Check(s)
+	}
+	fs, _ := c.Findings()
+	var gap, midway *analyze.Finding
+	for i := range fs {
+		if fs[i].ID == "missing-logs" && strings.HasPrefix(fs[i].Key, "gap:") {
+			gap = &fs[i]
+		}
+		if fs[i].ID == "missing-logs" && strings.HasPrefix(fs[i].Key, "midway:") {
+			midway = &fs[i]
+		}
+	}
+	if gap == nil || !strings.Contains(gap.Explanation, "SEND2024030520-2.LOG") || strings.Contains(gap.Explanation, "2024030521") {
+		t.Errorf("rollover gap: %+v", gap)
+	}
+	if midway == nil || midway.Sessions != 1 || midway.SessionIDs[0] != "5A1" {
+		t.Errorf("midway: %+v", midway)
 	}
 }

@@ -10,6 +10,7 @@ import (
 func (s *Session) finish() {
 	st := &s.state
 	s.Complete = st.sawStart && st.ended && !s.Evicted
+	s.Started = st.sawStart
 	if s.Findings == nil {
 		s.Findings = []string{}
 	}

@@ -3,6 +3,7 @@ package analyze
 import (
 	"bytes"
 	"strings"
+	"time"
 
 	"github.com/logscan/logscan/parser"
 )
@@ -118,6 +119,16 @@ func (s *Session) add(rec *parser.Record, file string, maxRows int, texts *inter
 		s.Start, s.End = rec.Time, rec.Time
 		s.state.sawStart = rec.Seq == 0
 	}
+	if s.Rows > 0 {
+		if gap := rec.Time.Sub(s.lastTime); gap > s.MaxGap {
+			s.MaxGap, s.GapFrom = gap, s.lastPos
+			s.GapTo = Line{Pos: pos}
+			if gap >= time.Second { // worth quoting as evidence
+				s.GapTo.Raw = string(rec.Raw)
+			}
+		}
+	}
+	s.lastTime, s.lastPos = rec.Time, pos
 	s.Rows++
 	s.Last = pos
 	if rec.Time.Before(s.Start) {

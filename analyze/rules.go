@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -756,4 +757,120 @@ func (t *certTrack) describe(f *Finding) bool {
 	}
 	f.Link = "https://learn.microsoft.com/en-us/exchange/troubleshoot/connectors/relay-access-denied-smtp"
 	return true
+}
+
+// ---- checks that need the whole picture ----
+
+func checkGap(c *Checker, s *Session, hit func(h hit)) {
+	if s.MaxGap < c.cfg.GapThreshold {
+		return
+	}
+	key := s.Source + "\x00" + s.Connector
+	hit(hitOf("long-gap", key, Warning, []Line{s.GapTo}, func() (string, string, string, string) {
+		expl := fmt.Sprintf("Sessions on %s paused for more than %s between two rows. In session %s nothing was logged for %s, from %s:%d to %s:%d; the transfer stalled or the peer was slow to answer (a tarpit, a throttled or overloaded server, a network that drops packets).",
+			where(s), c.cfg.GapThreshold, s.ID, s.MaxGap.Round(time.Second), s.GapFrom.File, s.GapFrom.Line, s.GapTo.Pos.File, s.GapTo.Pos.Line)
+		return fmt.Sprintf("Sessions stalled for more than %s", c.cfg.GapThreshold), expl,
+			"Look at what the session waited for (the row after the pause): a reply from the remote (its load, throttling, a tarpit for unauthenticated senders) or data from this server (disk, antivirus, network). logscan show SESSION-ID prints the session.",
+			"https://learn.microsoft.com/en-us/exchange/mail-flow/connectors/protocol-logging"
+	}))
+}
+
+// countUsage counts sessions per connector; idle-sessions is decided when
+// all are in (usageFindings).
+func countUsage(c *Checker, s *Session, _ func(h hit)) {
+	k := s.Source + "\x00" + s.LogType.String() + "\x00" + s.Connector
+	u := c.usage[k]
+	if u == nil {
+		u = &usage{where: where(s), receive: s.LogType == parser.LogReceive}
+		c.usage[k] = u
+	}
+	u.total++
+	if s.Outcome == Idle {
+		u.idle++
+		if u.example == nil {
+			u.example = &Session{ID: s.ID, Start: s.Start}
+		}
+	}
+}
+
+// Shares of idle sessions beyond which they are reported: a send
+// connector opens sessions to deliver mail; a receive connector sees
+// probes and scanners as a matter of course.
+const (
+	idleMinSessions  = 20
+	idleShareSend    = 0.25
+	idleShareReceive = 0.6
+)
+
+func (c *Checker) usageFindings() {
+	keys := make([]string, 0, len(c.usage))
+	for k := range c.usage {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		u := c.usage[k]
+		limit := idleShareSend
+		if u.receive {
+			limit = idleShareReceive
+		}
+		share := float64(u.idle) / float64(max(u.total, 1))
+		if u.total < idleMinSessions || share <= limit {
+			continue
+		}
+		uu := u
+		f := &found{order: c.order, f: Finding{ID: "idle-sessions", Key: k, Severity: Warning, Sessions: u.idle,
+			SessionIDs: []string{u.example.ID}, First: u.example.Start, Last: u.example.Start}}
+		if u.receive {
+			f.f.Severity = Info
+		}
+		f.f.Title = "Sessions opened but never used"
+		f.f.Explanation = fmt.Sprintf("%d of %d sessions on %s (%.0f%%) connected and closed without a mail transaction; for example session %s.",
+			uu.idle, uu.total, uu.where, 100*share, uu.example.ID)
+		if u.receive {
+			f.f.Remedy = "On a receive connector these are often port probes and scanners; if they come from your own servers or devices, check what they connect for."
+		} else {
+			f.f.Remedy = "A send connector that keeps opening sessions without sending mail wastes connections and can be throttled: check the queue for messages that are retried without being sent, and the smart host's replies in those sessions (logscan show SESSION-ID)."
+		}
+		f.f.Link = "https://learn.microsoft.com/en-us/exchange/mail-flow/connectors/protocol-logging"
+		c.order++
+		c.found["idle-sessions\x00"+k] = f
+	}
+}
+
+// checkMidway counts sessions that began before the first file given of
+// their source.
+func checkMidway(c *Checker, s *Session, _ func(h hit)) {
+	if s.Started || s.First.File == "" || c.firstFile[s.Source] != s.First.File {
+		return
+	}
+	m := c.midway[s.Source]
+	if m == nil {
+		m = &midway{file: s.First.File, first: s.Start}
+		c.midway[s.Source] = m
+	}
+	m.sessions++
+	if len(m.ids) < MaxFindingSessions {
+		m.ids = append(m.ids, s.ID)
+	}
+}
+
+func (c *Checker) midwayFindings() {
+	keys := make([]string, 0, len(c.midway))
+	for k := range c.midway {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		m := c.midway[k]
+		f := &found{order: c.order, f: Finding{ID: "missing-logs", Key: "midway:" + k, Severity: Info, Sessions: m.sessions,
+			SessionIDs: m.ids, First: m.first, Last: m.first,
+			Title: "Sessions began in a log file that was not given",
+			Explanation: fmt.Sprintf("%d sessions of %s already had rows before the first file given, %s: the file before it is missing from the inputs, so these sessions are reported as incomplete.",
+				m.sessions, k, m.file),
+			Remedy: "Add the previous file of the series (the hour or rollover number before) to see these sessions whole.",
+			Link:   "https://learn.microsoft.com/en-us/exchange/mail-flow/connectors/protocol-logging"}}
+		c.order++
+		c.found["missing-logs\x00midway:"+k] = f
+	}
 }

@@ -119,6 +119,14 @@ type Session struct {
 	// Complete is true when both the start and the end of the session were
 	// logged in the input given.
 	Complete bool
+	// Started is true when the session's first rows were seen (it did not
+	// begin in a file that was not given).
+	Started bool
+	// MaxGap is the longest pause between two consecutive rows, GapFrom
+	// the row before it and GapTo the row after it.
+	MaxGap  time.Duration
+	GapFrom Pos
+	GapTo   Line
 	// Evicted is true when the session was closed early to bound memory.
 	Evicted bool
 
@@ -150,7 +158,9 @@ type Session struct {
 
 	transcript transcript
 	state      state
-	msgStates  []msgState     // parallel to Messages
+	msgStates  []msgState // parallel to Messages
+	lastTime   time.Time  // of the previous row
+	lastPos    Pos
 	keyType    parser.LogType // the log type the session is keyed under
 }
 

@@ -406,3 +406,26 @@ func TestShow(t *testing.T) {
 		t.Errorf("show without id: exit %d", code)
 	}
 }
+
+// trace follows a message by its InternetMessageId across servers.
+func TestTrace(t *testing.T) {
+	dir := t.TempDir()
+	body, err := os.ReadFile(exch01Send + "/SEND2024030520-1.LOG")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, srv := range []string{"EXCH01", "EXCH09"} {
+		d := filepath.Join(dir, srv, "TransportRoles", "Logs", "Hub", "ProtocolLog", "SmtpSend")
+		os.MkdirAll(d, 0o755)
+		os.WriteFile(filepath.Join(d, "SEND2024030520-1.LOG"), body, 0o644)
+	}
+	id := "<17297365d66b10f2c5f4de7bd1bd8cd3@EXCH01.contoso.com>"
+	out, stderr, code := cli(t, "", "trace", id, dir)
+	if code != 0 || !strings.Contains(out, "2 sessions") || !strings.Contains(out, "EXCH09 Hub") || !strings.Contains(out, "EXCH01 Hub") {
+		t.Errorf("exit %d %s\n%s", code, stderr, out)
+	}
+	_, stderr, code = cli(t, "", "trace", "<nope@x>", dir)
+	if code != 2 || !strings.Contains(stderr, "no message") {
+		t.Errorf("unknown id: exit %d %q", code, stderr)
+	}
+}

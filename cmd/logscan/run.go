@@ -32,6 +32,7 @@ const usageHead = `logscan analyses Exchange SMTP protocol logs (SmtpSend\SEND*.
 Usage:
   logscan [flags] [PATH ...]
   logscan show [flags] SESSION-ID [PATH ...]
+  logscan trace [flags] MESSAGE-ID [PATH ...]
   logscan explain CODE ...
 
 PATH is a log file or a folder (searched recursively for *.LOG); "-" or no
@@ -56,6 +57,7 @@ type options struct {
 	failOn         string
 	filesFrom      string
 	nul            bool
+	gap            time.Duration
 	paths          []string
 }
 
@@ -74,6 +76,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.certificates, "certificates", "", "on-premises certificates: Get-ExchangeCertificate export `FILE`")
 	fs.StringVar(&o.filesFrom, "files-from", "", "read the files and folders to scan from `FILE`, one per line (- for standard input)")
 	fs.BoolVarP(&o.nul, "null", "0", false, "with --files-from: entries are separated by NUL bytes (find -print0)")
+	fs.DurationVar(&o.gap, "gap", 60*time.Second, "report pauses longer than `DURATION` between two rows of a session")
 	fs.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding is at or above `LEVEL`: error, warning, info or never")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usageHead)
@@ -99,8 +102,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "explain" {
 		return explain(args[1:], stdout, stderr)
 	}
-	show := ""
-	if len(args) > 0 && args[0] == "show" {
+	show, trace := "", false
+	if len(args) > 0 && (args[0] == "show" || args[0] == "trace") {
+		trace = args[0] == "trace"
 		args = args[1:]
 		show = "?"
 	}
@@ -118,7 +122,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if show != "" {
 		if len(o.paths) == 0 {
-			fmt.Fprint(stderr, "logscan: show needs a session id: logscan show SESSION-ID [PATH ...]\n")
+			if trace {
+				fmt.Fprint(stderr, "logscan: trace needs a message id: logscan trace MESSAGE-ID [PATH ...]\n")
+			} else {
+				fmt.Fprint(stderr, "logscan: show needs a session id: logscan show SESSION-ID [PATH ...]\n")
+			}
 			return exitUsage
 		}
 		show, o.paths = o.paths[0], o.paths[1:]
@@ -161,6 +169,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	generated := now()
 	cfg, exports, err := loadConfig(o, generated)
+	cfg.GapThreshold = o.gap
 	if err != nil {
 		fmt.Fprintf(stderr, "logscan: %v\n", err)
 		return exitUsage
@@ -173,6 +182,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	checker := analyze.NewChecker(cfg)
 
 	ins, errs := collect(paths)
+	names := make([]string, len(ins))
+	for i, in := range ins {
+		names[i] = in.path
+	}
+	checker.SetFiles(names)
 	sum := analyze.NewSummary()
 	for _, e := range errs {
 		msg := describe(e)
@@ -197,6 +211,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	keep := newKeeper()
 	var shown []*analyze.Session
 	switch {
+	case trace:
+		id := strings.Trim(show, "<>")
+		emit = func(s *analyze.Session) error {
+			for _, m := range s.Messages {
+				if strings.EqualFold(strings.Trim(m.MessageID, "<>"), id) {
+					shown = append(shown, s)
+					break
+				}
+			}
+			return nil
+		}
 	case show != "":
 		transcripts = true
 		emit = func(s *analyze.Session) error {
@@ -226,6 +251,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if werr == nil && !o.quiet {
 		switch {
+		case trace:
+			werr = report.Trace(out, show, shown)
 		case show != "":
 			for i, s := range shown {
 				if i > 0 {
@@ -257,7 +284,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if show != "" && len(shown) == 0 && read > 0 {
-		fmt.Fprintf(stderr, "logscan: no session %s in the logs given\n", show)
+		if trace {
+			fmt.Fprintf(stderr, "logscan: no message %s in the logs given (send logs record InternetMessageId; receive logs do not)\n", show)
+		} else {
+			fmt.Fprintf(stderr, "logscan: no session %s in the logs given\n", show)
+		}
 		return exitUsage
 	}
 	if show != "" {
