@@ -295,10 +295,10 @@ func TestSourceOf(t *testing.T) {
 
 func TestSeenIPForms(t *testing.T) {
 	for line, want := range map[string]string{
-		"<|250-AM4PEPF00027A6C.mail.protection.outlook.com Hello [203.0.113.10]":                 "203.0.113.10",
+		"<|250-AM4PEPF00027A6C.mail.protection.outlook.com Hello [203.0.113.10]":                  "203.0.113.10",
 		"<|250 0dsblqs2.example.shop Hello My.Mail.Server.com [203.0.113.9] SIZE 1000000 HELP OK": "203.0.113.9",
 		"<|250-mx.fabrikam.com Hello [IPv6:2001:db8::5]":                                          "IPv6:2001:db8::5",
-		"<|250-mx.fabrikam.com":                                                                   "",
+		"<|250-mx.fabrikam.com": "",
 	} {
 		s := assemble(t, analyze.Options{}, [2]string{"SEND2024030520-1.LOG", rows("5A1", 0, "+||", "<|220 mx", ">|EHLO a", line, "<|250 OK", "-||Local")})[0]
 		if s.SeenIP != want {
