@@ -429,3 +429,14 @@ func TestTrace(t *testing.T) {
 		t.Errorf("unknown id: exit %d %q", code, stderr)
 	}
 }
+
+// The progress line is for terminals only: a pipe or a file gets none.
+func TestNoProgressWhenNotATerminal(t *testing.T) {
+	_, stderr, _ := cli(t, "", "--fail-on", "never", samples)
+	if strings.Contains(stderr, "\r") || strings.Contains(stderr, "files,") {
+		t.Errorf("progress on a non-terminal stderr: %q", stderr)
+	}
+	if p := newProgress(os.Stderr, true, 100, 1); p != nil && !isTerminal(os.Stderr) {
+		t.Errorf("progress enabled on a non-terminal")
+	}
+}

@@ -14,7 +14,7 @@ import (
 // session is checked, counted and handed to emit as soon as it ends;
 // emit's first error stops the scan (the output is gone: a closed pipe, a
 // full disk).
-func scan(ins []input, stdin io.Reader, sum *analyze.Summary, checker *analyze.Checker, transcripts bool, emit func(*analyze.Session) error) (read int, err error) {
+func scan(ins []input, stdin io.Reader, sum *analyze.Summary, checker *analyze.Checker, transcripts bool, prog *progress, emit func(*analyze.Session) error) (read int, err error) {
 	var emitErr error
 	asm := analyze.NewAssembler(analyze.Options{Transcripts: transcripts, Emit: func(s *analyze.Session) {
 		checker.Check(s)
@@ -27,8 +27,9 @@ func scan(ins []input, stdin io.Reader, sum *analyze.Summary, checker *analyze.C
 		if emitErr != nil {
 			break
 		}
-		fs, ok := readOne(in, stdin, asm, sum)
+		fs, ok := readOne(in, stdin, asm, sum, prog)
 		sum.AddFile(fs)
+		prog.fileDone()
 		if ok {
 			read++
 		}
@@ -40,7 +41,7 @@ func scan(ins []input, stdin io.Reader, sum *analyze.Summary, checker *analyze.C
 
 // readOne reads one input. A read error ends that input but keeps what was
 // read before it.
-func readOne(in input, stdin io.Reader, asm *analyze.Assembler, sum *analyze.Summary) (analyze.FileStats, bool) {
+func readOne(in input, stdin io.Reader, asm *analyze.Assembler, sum *analyze.Summary, prog *progress) (analyze.FileStats, bool) {
 	src := analyze.SourceOf(in.path)
 	fs := analyze.FileStats{Name: in.path, Source: src, LogType: parser.LogTypeFromName(in.path)}
 	var r io.Reader = stdin
@@ -53,7 +54,7 @@ func readOne(in input, stdin io.Reader, asm *analyze.Assembler, sum *analyze.Sum
 		defer f.Close()
 		r = f
 	}
-	rd := parser.NewReader(r, in.path)
+	rd := parser.NewReader(prog.reader(r), in.path)
 	rd.DefaultLogType = fs.LogType
 	for {
 		rec, err := rd.Read()
