@@ -28,7 +28,14 @@ type Options struct {
 	// MaxRows bounds the transcript rows kept per session (the session is
 	// still analysed in full). 0 means DefaultMaxRows.
 	MaxRows int
+	// KeepHeads keeps every row of a session whose first row is not a start
+	// row (it began in an earlier file), so that a Stitcher can replay it
+	// into the part of the session read from that earlier file.
+	KeepHeads bool
 }
+
+// headMaxRows bounds the rows kept of a head for replay.
+const headMaxRows = 1 << 20
 
 // Source names where a file's rows come from. Session ids are unique only
 // within one source (a server's service folder), so sessions are keyed by
@@ -135,7 +142,20 @@ func (a *Assembler) Add(src Source, file string, rec *parser.Record) {
 	if a.opts.Transcripts {
 		maxRows = a.opts.MaxRows
 	}
+	if s.head {
+		maxRows = headMaxRows
+	}
 	s.add(rec, file, maxRows, a.texts)
+	if s.Rows == 1 && a.opts.KeepHeads && rec.Seq != 0 {
+		// The session may have begun in an earlier file (Exchange numbers
+		// a session's rows from 0; sessions seen from their '+' row on
+		// continue one whose first rows are in the file before): keep its
+		// rows for replay, this first one included.
+		s.head = true
+		if !a.opts.Transcripts {
+			s.transcript.add(rec.Raw, file, rec.Line, headMaxRows)
+		}
+	}
 	if s.state.ended {
 		a.close(st, s, false)
 	}
@@ -166,6 +186,25 @@ func (a *Assembler) close(st *stream, s *Session, evicted bool) {
 	if a.opts.Emit != nil {
 		a.opts.Emit(s)
 	}
+}
+
+// Detach hands over the sessions still open, unfinished, in the order
+// they began, and forgets them: the next file's part of them is read by
+// another Assembler, and a Stitcher joins the two.
+func (a *Assembler) Detach() []*Session {
+	var all []*Session
+	for s := a.head; s != nil; s = s.state.next {
+		all = append(all, s)
+	}
+	sortByOrder(all)
+	for _, s := range all {
+		if st := a.streams[streamKey{s.Source, s.streamType()}]; st != nil {
+			delete(st.open, s.ID)
+		}
+		a.unlink(s)
+		a.nopen--
+	}
+	return all
 }
 
 // Flush ends the input: every session still open is handed on as it

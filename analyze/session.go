@@ -162,6 +162,7 @@ type Session struct {
 	lastTime   time.Time  // of the previous row
 	lastPos    Pos
 	keyType    parser.LogType // the log type the session is keyed under
+	head       bool           // began before the file it was read from (KeepHeads)
 }
 
 // Duration is End - Start.

@@ -257,6 +257,9 @@ func (s *Summary) AddError(e InputError) {
 	}
 }
 
+// AddErrorCount counts n input problems whose text was not kept.
+func (s *Summary) AddErrorCount(n int) { s.r.ErrorCount += n }
+
 // AddParseError records a line the reader could not read.
 func (s *Summary) AddParseError(err error) {
 	var pe *parser.ParseError

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -59,6 +60,7 @@ type options struct {
 	nul            bool
 	gap            time.Duration
 	noProgress     bool
+	jobs           int
 	paths          []string
 }
 
@@ -77,6 +79,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.certificates, "certificates", "", "on-premises certificates: Get-ExchangeCertificate export `FILE`")
 	fs.StringVar(&o.filesFrom, "files-from", "", "read the files and folders to scan from `FILE`, one per line (- for standard input)")
 	fs.BoolVarP(&o.nul, "null", "0", false, "with --files-from: entries are separated by NUL bytes (find -print0)")
+	fs.IntVarP(&o.jobs, "jobs", "j", runtime.GOMAXPROCS(0), "files parsed at once (1: one after another; the output is the same)")
 	fs.BoolVar(&o.noProgress, "no-progress", false, "no progress line on stderr (it is shown only when stderr is a terminal)")
 	fs.DurationVar(&o.gap, "gap", 60*time.Second, "report pauses longer than `DURATION` between two rows of a session")
 	fs.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding is at or above `LEVEL`: error, warning, info or never")
@@ -248,7 +251,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		total += max(in.size, 0)
 	}
 	prog := newProgress(stderr, !o.noProgress && !o.quiet, total, len(ins))
-	read, werr := scan(ins, stdin, sum, checker, transcripts, prog, emit)
+	read, werr := scan(ins, stdin, sum, checker, scanOptions{transcripts: transcripts, jobs: o.jobs, prog: prog}, emit)
 	prog.finish()
 	res := sum.Result()
 	res.Findings, res.SkippedChecks = checker.Findings()

@@ -9,39 +9,134 @@ import (
 	"github.com/logscan/logscan/parser"
 )
 
-// scan reads every input in order and feeds the records to one assembler,
-// so sessions continue from one file to the next of the same folder. Each
-// session is checked, counted and handed to emit as soon as it ends;
-// emit's first error stops the scan (the output is gone: a closed pipe, a
-// full disk).
-func scan(ins []input, stdin io.Reader, sum *analyze.Summary, checker *analyze.Checker, transcripts bool, prog *progress, emit func(*analyze.Session) error) (read int, err error) {
+// scanOptions tune scan.
+type scanOptions struct {
+	transcripts bool // keep every row of each session (for the HTML drill-down)
+	jobs        int  // files parsed at once; 1 reads them one after another
+	prog        *progress
+}
+
+// scan reads every input in order and rebuilds sessions, which continue
+// from one file to the next of the same folder. Each session is checked,
+// counted and handed to emit as soon as it ends; emit's first error stops
+// the scan (the output is gone: a closed pipe, a full disk).
+//
+// With several jobs the files are parsed in parallel, each into a segment,
+// and a Stitcher joins the segments in file order: the sessions, their
+// order and so every report are the same as reading one file after
+// another.
+func scan(ins []input, stdin io.Reader, sum *analyze.Summary, checker *analyze.Checker, o scanOptions, emit func(*analyze.Session) error) (read int, err error) {
 	var emitErr error
-	asm := analyze.NewAssembler(analyze.Options{Transcripts: transcripts, Emit: func(s *analyze.Session) {
+	opts := analyze.Options{Transcripts: o.transcripts, Emit: func(s *analyze.Session) {
 		checker.Check(s)
 		sum.AddSession(s)
 		if emitErr == nil && emit != nil {
 			emitErr = emit(s)
 		}
-	}})
-	for _, in := range ins {
-		if emitErr != nil {
-			break
+	}}
+	if o.jobs <= 1 || len(ins) < 2 {
+		asm := analyze.NewAssembler(opts)
+		for _, in := range ins {
+			if emitErr != nil {
+				break
+			}
+			fs, ok := readOne(in, stdin, asm, sum.AddParseError, o.prog)
+			sum.AddFile(fs)
+			o.prog.fileDone()
+			if ok {
+				read++
+			}
 		}
-		fs, ok := readOne(in, stdin, asm, sum, prog)
-		sum.AddFile(fs)
-		prog.fileDone()
-		if ok {
+		asm.Flush()
+		sum.SetEvicted(asm.Evicted())
+		return read, emitErr
+	}
+
+	type result struct {
+		fs   analyze.FileStats
+		ok   bool
+		errs []error // the first parse errors, in order
+		more int     // parse errors past those
+		seg  analyze.Segment
+		done chan struct{}
+	}
+	results := make([]*result, len(ins))
+	for i := range results {
+		results[i] = &result{done: make(chan struct{})}
+	}
+	quit := make(chan struct{})
+	slots := make(chan struct{}, o.jobs+1) // segments in memory at once
+	next := make(chan int)
+	go func() {
+		defer close(next)
+		for i := range ins {
+			select {
+			case slots <- struct{}{}:
+			case <-quit:
+				return
+			}
+			select {
+			case next <- i:
+			case <-quit:
+				return
+			}
+		}
+	}()
+	for w := 0; w < o.jobs; w++ {
+		go func() {
+			for i := range next {
+				r := results[i]
+				wopts := analyze.Options{Transcripts: o.transcripts, KeepHeads: true,
+					Emit: func(s *analyze.Session) { r.seg.Closed = append(r.seg.Closed, s) }}
+				asm := analyze.NewAssembler(wopts)
+				r.fs, r.ok = readOne(ins[i], stdin, asm, func(err error) {
+					if len(r.errs) < analyze.MaxInputErrors {
+						r.errs = append(r.errs, err)
+					} else {
+						r.more++
+					}
+				}, o.prog)
+				r.seg.Open = asm.Detach()
+				close(r.done)
+			}
+		}()
+	}
+	st := analyze.NewStitcher(opts)
+	for i := range ins {
+		r := results[i]
+		<-r.done
+		for _, e := range r.errs {
+			sum.AddParseError(e)
+		}
+		sum.AddErrorCount(r.more)
+		sum.AddFile(r.fs)
+		st.Add(r.seg)
+		o.prog.fileDone()
+		if r.ok {
 			read++
 		}
+		results[i] = nil
+		<-slots
+		if emitErr != nil {
+			close(quit)
+			// Let the workers finish what they have (they only parse).
+			for j := i + 1; j < len(ins); j++ {
+				select {
+				case <-slots:
+				default:
+				}
+			}
+			return read, emitErr
+		}
 	}
-	asm.Flush()
-	sum.SetEvicted(asm.Evicted())
+	st.Flush()
+	sum.SetEvicted(st.Evicted())
 	return read, emitErr
 }
 
 // readOne reads one input. A read error ends that input but keeps what was
 // read before it.
-func readOne(in input, stdin io.Reader, asm *analyze.Assembler, sum *analyze.Summary, prog *progress) (analyze.FileStats, bool) {
+func readOne(in input, stdin io.Reader, asm *analyze.Assembler, parseError func(error), prog *progress) (analyze.FileStats, bool) {
 	src := analyze.SourceOf(in.path)
 	fs := analyze.FileStats{Name: in.path, Source: src, LogType: parser.LogTypeFromName(in.path)}
 	var r io.Reader = stdin
@@ -64,7 +159,7 @@ func readOne(in input, stdin io.Reader, asm *analyze.Assembler, sum *analyze.Sum
 		if err != nil {
 			var pe *parser.ParseError
 			if errors.As(err, &pe) {
-				sum.AddParseError(pe)
+				parseError(pe)
 				continue
 			}
 			fs.Err = "read stopped: " + err.Error()

@@ -1,0 +1,182 @@
+package analyze
+
+import (
+	"bytes"
+	"io"
+
+	"github.com/logscan/logscan/parser"
+)
+
+// Segment is what an Assembler made of one file (run with KeepHeads):
+// the sessions that ended in it, in the order they ended, and those still
+// open at its end (from Detach).
+type Segment struct {
+	Closed []*Session
+	Open   []*Session
+}
+
+// Stitcher joins segments read in parallel into the sessions a single
+// Assembler would have produced reading the files one after another. Add
+// the segments in file order; a session's part from one file (open at its
+// end) and its part from the next (a head: its first row there is not a
+// start row) are joined by replaying the head's rows into the open part.
+// Sessions go to Options.Emit in the order they end, as with an Assembler.
+type Stitcher struct {
+	opts    Options
+	open    map[stitchKey]*Session
+	order   []stitchKey // open sessions, in the order they were kept
+	texts   *interner
+	seq     int64 // orders kept sessions across files, as one Assembler would
+	evicted int
+}
+
+type stitchKey struct {
+	source string
+	typ    parser.LogType
+	id     string
+}
+
+// NewStitcher returns a Stitcher; Options.Emit, MaxOpen, Transcripts and
+// MaxRows apply as to an Assembler.
+func NewStitcher(opts Options) *Stitcher {
+	if opts.MaxOpen <= 0 {
+		opts.MaxOpen = DefaultMaxOpen
+	}
+	if opts.MaxRows <= 0 {
+		opts.MaxRows = DefaultMaxRows
+	}
+	return &Stitcher{opts: opts, open: map[stitchKey]*Session{}, texts: newInterner()}
+}
+
+// Evicted returns how many sessions were closed early to bound memory.
+func (st *Stitcher) Evicted() int { return st.evicted }
+
+func keyOf(s *Session) stitchKey { return stitchKey{s.Source, s.keyType, s.ID} }
+
+// Add takes the next file's segment.
+func (st *Stitcher) Add(seg Segment) {
+	for _, s := range seg.Closed {
+		if tail := st.open[keyOf(s)]; tail != nil && s.head {
+			st.replay(tail, s)
+			if tail.state.ended {
+				st.drop(keyOf(tail))
+				st.emit(tail, false)
+			}
+			continue
+		}
+		s.head = false
+		if !st.opts.Transcripts {
+			s.transcript = transcript{}
+		}
+		st.emit(s, false)
+	}
+	for _, s := range seg.Open {
+		k := keyOf(s)
+		if tail := st.open[k]; tail != nil {
+			if s.head {
+				st.replay(tail, s)
+				continue
+			}
+			// A new session under an id still open: the old one will not
+			// go on.
+			st.drop(k)
+			st.emit(tail, false)
+		}
+		s.head = false
+		s.state.order = st.seq
+		st.seq++
+		st.open[k] = s
+		st.order = append(st.order, k)
+		if len(st.open) > st.opts.MaxOpen {
+			st.evictOldest()
+		}
+	}
+	st.compact()
+}
+
+// replay feeds the rows of head into tail, the earlier part of the same
+// session.
+func (st *Stitcher) replay(tail, head *Session) {
+	maxRows := 0
+	if st.opts.Transcripts {
+		maxRows = st.opts.MaxRows
+	}
+	// Heads are the few sessions that cross a file boundary: parsing their
+	// rows a second time costs little. They are read back through one
+	// Reader; each parsed once, so the n-th record is the n-th row. (A
+	// file whose #Fields reorders the columns is read in the standard
+	// order here.)
+	t := &head.transcript
+	var buf bytes.Buffer
+	for _, ref := range t.rows {
+		buf.Write(t.buf[ref.off : ref.off+ref.n])
+		buf.WriteByte('\n')
+	}
+	rd := parser.NewReader(&buf, "")
+	for _, ref := range t.rows {
+		rec, err := rd.Read()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			continue
+		}
+		rec.Line, rec.File, rec.LogType = int(ref.line), ref.file, tail.keyType
+		tail.add(rec, ref.file, maxRows, st.texts)
+	}
+}
+
+func (st *Stitcher) emit(s *Session, evicted bool) {
+	if s.Outcome == "" || evicted { // not finished yet (a tail)
+		s.Evicted = evicted
+		s.finish()
+	}
+	if st.opts.Emit != nil {
+		st.opts.Emit(s)
+	}
+}
+
+func (st *Stitcher) drop(k stitchKey) { delete(st.open, k) }
+
+func (st *Stitcher) evictOldest() {
+	for i, k := range st.order {
+		if s := st.open[k]; s != nil {
+			st.order = st.order[i+1:]
+			st.drop(k)
+			st.evicted++
+			st.emit(s, true)
+			return
+		}
+	}
+}
+
+// compact forgets order entries of sessions no longer open.
+func (st *Stitcher) compact() {
+	if len(st.order) < 2*len(st.open)+64 {
+		return
+	}
+	keep := st.order[:0]
+	seen := map[stitchKey]bool{}
+	for _, k := range st.order {
+		if st.open[k] != nil && !seen[k] {
+			seen[k] = true
+			keep = append(keep, k)
+		}
+	}
+	st.order = keep
+}
+
+// Flush ends the input: every session still open is handed on as it
+// stands, in the order they began.
+func (st *Stitcher) Flush() {
+	var all []*Session
+	for _, s := range st.open {
+		all = append(all, s)
+	}
+	sortByOrder(all)
+	for _, s := range all {
+		st.drop(keyOf(s))
+		st.emit(s, false)
+	}
+	st.order = nil
+}
