@@ -1,10 +1,12 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -178,7 +180,7 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown flag", []string{"--bogus"}, 2, "unknown flag: --bogus"},
 		{"bad format", []string{"--format", "xml", samples}, 2, `unknown --format "xml"`},
 		{"missing path", []string{"does-not-exist"}, 2, "does-not-exist: no such file or folder"},
-		{"empty folder", []string{t.TempDir()}, 2, "no *.LOG files in this folder"},
+		{"empty folder", []string{t.TempDir()}, 2, "no protocol logs (*.LOG) found"},
 		{"help", []string{"--help"}, 0, "Usage:"},
 	}
 	for _, tt := range tests {
@@ -463,5 +465,62 @@ func TestParallelMatchesSequential(t *testing.T) {
 	out, _, _ := cli(t, "", "-j", "4", "-f", "json", "--fail-on", "never", dir)
 	if !strings.Contains(out, `"incomplete": 0,`) {
 		t.Errorf("sessions were split across files")
+	}
+}
+
+// A support bundle: the sample tree zipped, read directly, gives the same
+// sessions as the folder; the server comes from the path inside the zip.
+func TestZipBundle(t *testing.T) {
+	zipPath := filepath.Join(t.TempDir(), "bundle.zip")
+	f, err := os.Create(zipPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	root := samples + "/EXCH01"
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(samples, p)
+		w, _ := zw.Create(filepath.ToSlash(rel))
+		b, _ := os.ReadFile(p)
+		w.Write(b)
+		return nil
+	})
+	zw.Close()
+	f.Close()
+	fromDir, _, _ := cli(t, "", "-f", "ndjson", "--fail-on", "never", root)
+	fromZip, stderr, code := cli(t, "", "-f", "ndjson", "--fail-on", "never", zipPath)
+	if code != 0 || ids(t, fromDir) != ids(t, fromZip) {
+		t.Fatalf("zip: exit %d %s\ndir %s\nzip %s", code, stderr, ids(t, fromDir), ids(t, fromZip))
+	}
+	if !strings.Contains(fromZip, `"server":"EXCH01","service":"Hub"`) {
+		t.Errorf("server not taken from inside the zip")
+	}
+}
+
+func TestSinceUntil(t *testing.T) {
+	count := func(args ...string) int {
+		out, stderr, code := cli(t, "", append([]string{"-f", "ndjson", "--fail-on", "never"}, args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d %s", args, code, stderr)
+		}
+		return strings.Count(out, "\n")
+	}
+	all := count(exch01Send)
+	late := count("--since", "2024-03-05T20:40:00Z", exch01Send)
+	early := count("--until", "2024-03-05T20:40:00Z", exch01Send)
+	if all != 13 || late+early != all || late == 0 || early == 0 {
+		t.Errorf("all %d, since %d, until %d", all, late, early)
+	}
+	// The daily EXCH02 file of March 5 is skipped unread for a later day.
+	_, stderr, code := cli(t, "", "--since", "2024-03-07", samples+"/EXCH02")
+	if code != 2 || !strings.Contains(stderr, "outside --since/--until") {
+		t.Errorf("exit %d %q", code, stderr)
+	}
+	_, stderr, code = cli(t, "", "--since", "yesterday-ish", exch01Send)
+	if code != 2 || !strings.Contains(stderr, "--since") {
+		t.Errorf("bad time: exit %d %q", code, stderr)
 	}
 }

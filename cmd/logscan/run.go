@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/logscan/logscan/analyze"
+	"github.com/logscan/logscan/internal/inputs"
 	"github.com/logscan/logscan/report"
 )
 
@@ -61,6 +62,7 @@ type options struct {
 	gap            time.Duration
 	noProgress     bool
 	jobs           int
+	since, until   string
 	paths          []string
 }
 
@@ -79,6 +81,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.certificates, "certificates", "", "on-premises certificates: Get-ExchangeCertificate export `FILE`")
 	fs.StringVar(&o.filesFrom, "files-from", "", "read the files and folders to scan from `FILE`, one per line (- for standard input)")
 	fs.BoolVarP(&o.nul, "null", "0", false, "with --files-from: entries are separated by NUL bytes (find -print0)")
+	fs.StringVar(&o.since, "since", "", "only sessions from `TIME` on: RFC 3339, a date (2024-03-05), or a duration back from now (24h, 7d)")
+	fs.StringVar(&o.until, "until", "", "only sessions up to `TIME` (same forms as --since)")
 	fs.IntVarP(&o.jobs, "jobs", "j", runtime.GOMAXPROCS(0), "files parsed at once (1: one after another; the output is the same)")
 	fs.BoolVar(&o.noProgress, "no-progress", false, "no progress line on stderr (it is shown only when stderr is a terminal)")
 	fs.DurationVar(&o.gap, "gap", 60*time.Second, "report pauses longer than `DURATION` between two rows of a session")
@@ -173,6 +177,23 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 
 	generated := now()
+	var since, until time.Time
+	for _, tf := range []struct {
+		flag, val string
+		dst       *time.Time
+	}{{"--since", o.since, &since}, {"--until", o.until, &until}} {
+		if tf.val == "" {
+			continue
+		}
+		if *tf.dst, err = inputs.ParseTime(tf.val, generated); err != nil {
+			fmt.Fprintf(stderr, "logscan: %s %q: %v\n", tf.flag, tf.val, err)
+			return exitUsage
+		}
+	}
+	if !since.IsZero() && !until.IsZero() && until.Before(since) {
+		fmt.Fprintln(stderr, "logscan: --until is before --since")
+		return exitUsage
+	}
 	cfg, exports, err := loadConfig(o, generated)
 	cfg.GapThreshold = o.gap
 	if err != nil {
@@ -186,10 +207,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	checker := analyze.NewChecker(cfg)
 
-	ins, errs := collect(paths)
+	ins, skipped, errs := inputs.Collect(paths, inputs.Options{Since: since, Until: until, Stdin: stdin})
+	defer inputs.Cleanup()
 	names := make([]string, len(ins))
 	for i, in := range ins {
-		names[i] = in.path
+		names[i] = in.Name
 	}
 	checker.SetFiles(names)
 	sum := analyze.NewSummary()
@@ -199,8 +221,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "logscan: %s\n", msg)
 	}
 	if len(ins) == 0 {
-		fmt.Fprintln(stderr, "logscan: nothing to read")
+		if len(skipped) > 0 {
+			fmt.Fprintf(stderr, "logscan: all %d log files are outside --since/--until\n", len(skipped))
+		} else {
+			fmt.Fprintln(stderr, "logscan: nothing to read")
+		}
 		return exitUsage
+	}
+	if len(skipped) > 0 && !o.quiet {
+		fmt.Fprintf(stderr, "logscan: %d log files skipped unread: their names put them outside --since/--until\n", len(skipped))
 	}
 
 	out, commit, err := openOutput(o.output, stdout)
@@ -248,10 +277,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var total int64
 	for _, in := range ins {
-		total += max(in.size, 0)
+		total += max(in.Size, 0)
 	}
 	prog := newProgress(stderr, !o.noProgress && !o.quiet, total, len(ins))
-	read, werr := scan(ins, stdin, sum, checker, scanOptions{transcripts: transcripts, jobs: o.jobs, prog: prog}, emit)
+	read, werr := scan(ins, sum, checker, scanOptions{transcripts: transcripts, jobs: o.jobs, prog: prog, since: since, until: until}, emit)
 	prog.finish()
 	res := sum.Result()
 	res.Findings, res.SkippedChecks = checker.Findings()

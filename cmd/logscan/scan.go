@@ -3,17 +3,30 @@ package main
 import (
 	"errors"
 	"io"
-	"os"
+	"time"
 
 	"github.com/logscan/logscan/analyze"
+	"github.com/logscan/logscan/internal/inputs"
 	"github.com/logscan/logscan/parser"
 )
 
 // scanOptions tune scan.
 type scanOptions struct {
-	transcripts bool // keep every row of each session (for the HTML drill-down)
-	jobs        int  // files parsed at once; 1 reads them one after another
-	prog        *progress
+	transcripts  bool // keep every row of each session (for the HTML drill-down)
+	jobs         int  // files parsed at once; 1 reads them one after another
+	prog         *progress
+	since, until time.Time // sessions outside are not reported; zero is unbounded
+}
+
+// inRange reports whether a session overlaps [since, until].
+func (o scanOptions) inRange(s *analyze.Session) bool {
+	if !o.since.IsZero() && !s.End.IsZero() && s.End.Before(o.since) {
+		return false
+	}
+	if !o.until.IsZero() && !s.Start.IsZero() && s.Start.After(o.until) {
+		return false
+	}
+	return true
 }
 
 // scan reads every input in order and rebuilds sessions, which continue
@@ -25,9 +38,12 @@ type scanOptions struct {
 // and a Stitcher joins the segments in file order: the sessions, their
 // order and so every report are the same as reading one file after
 // another.
-func scan(ins []input, stdin io.Reader, sum *analyze.Summary, checker *analyze.Checker, o scanOptions, emit func(*analyze.Session) error) (read int, err error) {
+func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o scanOptions, emit func(*analyze.Session) error) (read int, err error) {
 	var emitErr error
 	opts := analyze.Options{Transcripts: o.transcripts, Emit: func(s *analyze.Session) {
+		if !o.inRange(s) {
+			return
+		}
 		checker.Check(s)
 		sum.AddSession(s)
 		if emitErr == nil && emit != nil {
@@ -40,7 +56,7 @@ func scan(ins []input, stdin io.Reader, sum *analyze.Summary, checker *analyze.C
 			if emitErr != nil {
 				break
 			}
-			fs, ok := readOne(in, stdin, asm, sum.AddParseError, o.prog)
+			fs, ok := readOne(in, asm, sum.AddParseError, o.prog)
 			sum.AddFile(fs)
 			o.prog.fileDone()
 			if ok {
@@ -89,7 +105,7 @@ func scan(ins []input, stdin io.Reader, sum *analyze.Summary, checker *analyze.C
 				wopts := analyze.Options{Transcripts: o.transcripts, KeepHeads: true,
 					Emit: func(s *analyze.Session) { r.seg.Closed = append(r.seg.Closed, s) }}
 				asm := analyze.NewAssembler(wopts)
-				r.fs, r.ok = readOne(ins[i], stdin, asm, func(err error) {
+				r.fs, r.ok = readOne(ins[i], asm, func(err error) {
 					if len(r.errs) < analyze.MaxInputErrors {
 						r.errs = append(r.errs, err)
 					} else {
@@ -136,21 +152,16 @@ func scan(ins []input, stdin io.Reader, sum *analyze.Summary, checker *analyze.C
 
 // readOne reads one input. A read error ends that input but keeps what was
 // read before it.
-func readOne(in input, stdin io.Reader, asm *analyze.Assembler, parseError func(error), prog *progress) (analyze.FileStats, bool) {
-	src := analyze.SourceOf(in.path)
-	fs := analyze.FileStats{Name: in.path, Source: src, LogType: parser.LogTypeFromName(in.path)}
-	var r io.Reader = stdin
-	if in.path != "-" {
-		f, err := os.Open(in.path)
-		if err != nil {
-			fs.Err = describe(err)
-			return fs, false
-		}
-		defer f.Close()
-		r = f
+func readOne(in inputs.Input, asm *analyze.Assembler, parseError func(error), prog *progress) (analyze.FileStats, bool) {
+	fs := analyze.FileStats{Name: in.Name, Source: in.Source, LogType: in.LogType}
+	rc, err := in.Open()
+	if err != nil {
+		fs.Err = describe(err)
+		return fs, false
 	}
-	rd := parser.NewReader(prog.reader(r), in.path)
-	rd.DefaultLogType = fs.LogType
+	defer rc.Close()
+	rd := parser.NewReader(prog.reader(rc), in.Name)
+	rd.DefaultLogType = in.LogType
 	for {
 		rec, err := rd.Read()
 		if err == io.EOF {
@@ -174,7 +185,7 @@ func readOne(in input, stdin io.Reader, asm *analyze.Assembler, parseError func(
 		if fs.LogType == parser.LogUnknown {
 			fs.LogType = rec.LogType
 		}
-		asm.Add(src, in.path, rec)
+		asm.Add(in.Source, in.Name, rec)
 	}
 	if h := rd.Header(); h != nil && fs.LogType == parser.LogUnknown {
 		fs.LogType = h.LogType
