@@ -66,6 +66,7 @@ type Checker struct {
 	usage      map[string]*usage                      // by source + log type + connector
 	firstFile  map[string]string                      // the first file given of each source
 	midway     map[string]*midway                     // sessions begun before the first file, by source
+	perRule    map[string]int                         // distinct findings per id
 }
 
 // usage counts a connector's sessions, for the idle-sessions check.
@@ -102,7 +103,7 @@ func NewChecker(cfg Config) *Checker {
 	}
 	c := &Checker{cfg: cfg, found: map[string]*found{}, certs: map[string]*parser.ExchangeCertificate{},
 		sendByName: map[string]*parser.SendConnector{}, changes: map[string]*certTrack{},
-		usage: map[string]*usage{}, firstFile: map[string]string{}, midway: map[string]*midway{}}
+		usage: map[string]*usage{}, firstFile: map[string]string{}, midway: map[string]*midway{}, perRule: map[string]int{}}
 	c.ipConns = IPConnectors(cfg.Inbound)
 	for i := range cfg.Certificates {
 		x := &cfg.Certificates[i]
@@ -191,10 +192,26 @@ func (c *Checker) has(flag string) bool {
 	return true
 }
 
+// maxKeysPerRule bounds the findings of one id (distinct reply texts,
+// addresses, certificates ...): past it the rest count under one "other"
+// finding, so hostile input cannot grow memory or the reports.
+const maxKeysPerRule = 200
+
 func (c *Checker) record(s *Session, h hit) {
 	k := h.id + "\x00" + h.key
 	fd := c.found[k]
+	if fd == nil && c.perRule[h.id] >= maxKeysPerRule {
+		k = h.id + "\x00\x00other"
+		if fd = c.found[k]; fd == nil {
+			fd = &found{order: c.order, f: Finding{ID: h.id, Key: "other", Severity: h.severity,
+				Title: "More findings of this kind", Explanation: fmt.Sprintf("More than %d distinct cases of %s; the rest are counted here.", maxKeysPerRule, h.id),
+				Remedy: "See the findings of this id above; the JSON output lists the sessions.", Link: "https://learn.microsoft.com/en-us/exchange/mail-flow/connectors/protocol-logging"}}
+			c.order++
+			c.found[k] = fd
+		}
+	}
 	if fd == nil {
+		c.perRule[h.id]++
 		title, expl, remedy, link := h.describe()
 		fd = &found{order: c.order, f: Finding{ID: h.id, Key: h.key, Severity: h.severity, Title: title,
 			Explanation: expl, Remedy: remedy, Link: link}}

@@ -306,3 +306,28 @@ func TestMissingLogs(t *testing.T) {
 		t.Errorf("midway: %+v", midway)
 	}
 }
+
+// Hostile input with ever new reply texts cannot grow the findings: past
+// a cap the rest count under one "other" finding, and nothing is lost.
+func TestFindingsCapped(t *testing.T) {
+	var bodies []string
+	for i := 0; i < 300; i++ {
+		bodies = append(bodies, rows(fmt.Sprintf("08DC3D5A1B2C%04X", i), i, "+||", "<|220 mx.fabrikam.com ESMTP", ">|EHLO a",
+			"<|250 mx", ">|MAIL FROM:<a@contoso.com>", fmt.Sprintf("<|550 5.7.1 policy %d says no", i), ">|QUIT", "<|221 bye", "-||Local"))
+	}
+	_, fs, _ := check(t, analyze.Config{Now: now}, bodies...)
+	n, total := 0, 0
+	var other *analyze.Finding
+	for i := range fs {
+		if fs[i].ID == "response-rejected" {
+			n++
+			total += fs[i].Sessions
+			if fs[i].Key == "other" {
+				other = &fs[i]
+			}
+		}
+	}
+	if n != 201 || total != 300 || other == nil || other.Sessions != 100 {
+		t.Errorf("%d response-rejected findings covering %d sessions; other %+v", n, total, other)
+	}
+}

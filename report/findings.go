@@ -10,8 +10,10 @@ import (
 	"github.com/logscan/logscan/analyze"
 )
 
-// maxTextSessionIDs is how many session ids a finding lists in text.
-const maxTextSessionIDs = 5
+const (
+	maxTextSessionIDs = 5  // session ids a finding lists in text
+	maxTextFindings   = 40 // findings described in text
+)
 
 // findingsText writes the findings section that leads the text summary.
 func findingsText(p *printer, r *analyze.Result, width int, color bool) {
@@ -34,7 +36,12 @@ func findingsText(p *printer, r *analyze.Result, width int, color bool) {
 		}
 		p.linef("Findings: %s", strings.Join(parts, ", "))
 	}
-	for _, f := range r.Findings {
+	for i, f := range r.Findings {
+		if i == maxTextFindings {
+			p.line("")
+			p.linef("... and %s more findings (--format json lists them all)", humanize.Comma(int64(len(r.Findings)-i)))
+			break
+		}
 		p.line("")
 		label := "[" + strings.ToUpper(f.Severity.String()) + "]"
 		if color {

@@ -43,7 +43,8 @@ var scriptHash = func() string {
 // Caps that keep the report a few MB whatever the input.
 const (
 	htmlMaxRows       = 200 // rows of the certificate, code, file and connector tables
-	htmlMaxTranscript = 250 // transcript lines shown per session
+	htmlMaxTranscript = 200 // transcript lines shown per session
+	htmlMaxFindings   = 100 // findings described
 )
 
 // HTMLOptions are what the HTML report shows beyond the result.
@@ -65,34 +66,35 @@ func HTML(w io.Writer, r *analyze.Result, meta Meta, o HTMLOptions) error {
 }
 
 type htmlData struct {
-	CSP        string
-	Script     template.JS // our own constant script, never log text
-	Version    string
-	Generated  string
-	Verdict    verdict
-	Redacted   []string
-	Findings   []htmlFinding
-	Skipped    []analyze.Skipped
-	Chart      *chart
-	Summary    []kv
-	Connectors []connRow
-	ConnMore   int
-	Outcomes   []string
-	Certs      []certRow
-	CertsMore  int
-	Codes      []codeRow
-	CodesMore  int
-	Sessions   []htmlSession
-	SessMore   int
-	ListCmd    string
-	Files      []fileRow
-	FilesMore  int
-	Span       string
-	Servers    []string
-	Exports    []analyze.ExportInfo
-	Inputs     []string
-	Errors     []analyze.InputError
-	ErrorsMore int
+	CSP          string
+	Script       template.JS // our own constant script, never log text
+	Version      string
+	Generated    string
+	Verdict      verdict
+	Redacted     []string
+	Findings     []htmlFinding
+	FindingsMore int
+	Skipped      []analyze.Skipped
+	Chart        *chart
+	Summary      []kv
+	Connectors   []connRow
+	ConnMore     int
+	Outcomes     []string
+	Certs        []certRow
+	CertsMore    int
+	Codes        []codeRow
+	CodesMore    int
+	Sessions     []htmlSession
+	SessMore     int
+	ListCmd      string
+	Files        []fileRow
+	FilesMore    int
+	Span         string
+	Servers      []string
+	Exports      []analyze.ExportInfo
+	Inputs       []string
+	Errors       []analyze.InputError
+	ErrorsMore   int
 }
 
 type kv struct{ K, V string }
@@ -181,6 +183,10 @@ func newHTMLData(r *analyze.Result, meta Meta, o HTMLOptions) *htmlData {
 		}
 	}
 	for i, f := range r.Findings {
+		if i == htmlMaxFindings {
+			d.FindingsMore = len(r.Findings) - i
+			break
+		}
 		hf := htmlFinding{Finding: f, Sev: f.Severity.String(), Anchor: fmt.Sprintf("f%d", i+1), More: f.Sessions - len(f.SessionIDs)}
 		hf.IDs = strings.Join(f.SessionIDs, ", ")
 		if !f.First.IsZero() {

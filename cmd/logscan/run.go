@@ -436,8 +436,8 @@ type keeper struct {
 }
 
 const (
-	keepFailing  = 40 // failing sessions kept in any case
-	keepExamples = 80 // and up to this many to show every finding
+	keepFailing  = 30 // failing sessions kept in any case
+	keepExamples = 60 // and up to this many to show every finding
 )
 
 func newKeeper() *keeper { return &keeper{example: map[string]bool{}} }
