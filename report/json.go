@@ -25,6 +25,9 @@ type Meta struct {
 	Version   string    // logscan version
 	Generated time.Time // when the report was made; passed in so output is reproducible
 	Inputs    []string  // the paths given
+	// Redacted says what --redact replaced (kind → distinct values); nil
+	// when the report is not redacted.
+	Redacted map[string]int
 }
 
 func jsonTime(t time.Time) *string {
@@ -217,6 +220,7 @@ type Document struct {
 	Version         string       `json:"version"`
 	Generated       *string      `json:"generated"`
 	Inputs          []string     `json:"inputs"`
+	Redacted        *Redaction   `json:"redacted"`
 	Findings        []Finding    `json:"findings"`
 	SkippedChecks   []Skipped    `json:"skipped_checks"`
 	Exports         []Export     `json:"exports"`
@@ -227,6 +231,11 @@ type Document struct {
 	Certificates    []CertUse    `json:"certificates"`
 	InputErrors     []InputError `json:"input_errors"`
 	InputErrorCount int          `json:"input_error_count"`
+}
+
+// Redaction says that names were replaced by pseudonyms, and which kinds.
+type Redaction struct {
+	Replaced map[string]int `json:"replaced"`
 }
 
 // Summary is the headline counts.
@@ -393,6 +402,9 @@ func NewDocument(r *analyze.Result, meta Meta) *Document {
 	}
 	if d.Inputs == nil {
 		d.Inputs = []string{}
+	}
+	if meta.Redacted != nil {
+		d.Redacted = &Redaction{Replaced: meta.Redacted}
 	}
 	for _, f := range r.Files {
 		d.Files = append(d.Files, File{Name: f.Name, Source: f.Source.Key, Server: f.Source.Server, Service: f.Source.Service,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +44,14 @@ func Text(w io.Writer, r *analyze.Result, meta Meta, o TextOptions) error {
 	if !r.Start.IsZero() {
 		p.linef("Time span: %s to %s UTC (%s)", r.Start.UTC().Format("2006-01-02 15:04:05"),
 			r.End.UTC().Format("2006-01-02 15:04:05"), span(r.End.Sub(r.Start)))
+	}
+	if meta.Redacted != nil {
+		var kinds []string
+		for k, n := range meta.Redacted {
+			kinds = append(kinds, fmt.Sprintf("%d %s", n, k))
+		}
+		sort.Strings(kinds)
+		p.linef("Redacted: names are replaced by stable pseudonyms (%s); codes, Microsoft hosts and thumbprints are kept.", strings.Join(kinds, ", "))
 	}
 	if len(r.Exports) > 0 {
 		var ex []string

@@ -15,7 +15,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/logscan/logscan/analyze"
 	"github.com/logscan/logscan/internal/synth"
+	"github.com/logscan/logscan/report"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -522,5 +524,84 @@ func TestSinceUntil(t *testing.T) {
 	_, stderr, code = cli(t, "", "--since", "yesterday-ish", exch01Send)
 	if code != 2 || !strings.Contains(stderr, "--since") {
 		t.Errorf("bad time: exit %d %q", code, stderr)
+	}
+}
+
+// --redact leaves no e-mail address, customer IP address, organisation
+// domain or server name from the input in any output format.
+func TestRedactNoLeaks(t *testing.T) {
+	plain, _, _ := cli(t, "", append(allExports("send-connectors-ok.txt"), "-f", "ndjson", "--fail-on", "never", samples)...)
+	secrets := map[string]bool{}
+	addDomain := func(h string) {
+		h = strings.ToLower(strings.Trim(strings.TrimPrefix(h, "*."), "[]<> "))
+		if h == "" || analyze.IsEXOHost(h) || strings.HasSuffix(h, "microsoft.com") || strings.HasSuffix(h, "digicert.com") {
+			return
+		}
+		labels := strings.Split(h, ".")
+		if len(labels) >= 2 {
+			secrets[strings.Join(labels[len(labels)-2:], ".")] = true // the organisation's domain
+		}
+	}
+	for _, l := range strings.Split(strings.TrimSpace(plain), "\n") {
+		var s report.Session
+		if err := json.Unmarshal([]byte(l), &s); err != nil {
+			t.Fatal(err)
+		}
+		for _, ep := range []string{s.Local, s.Remote, s.SeenIP} {
+			host := ep
+			if i := strings.LastIndexByte(ep, ':'); i > 0 && strings.Count(ep, ":") == 1 {
+				host = ep[:i]
+			}
+			if host != "" && !analyze.IsEOPAddress(host) {
+				secrets[host] = true
+			}
+		}
+		if s.Server != "" {
+			secrets[strings.ToLower(s.Server)] = true
+		}
+		for _, m := range s.Messages {
+			for _, a := range append([]string{m.From}, m.To...) {
+				if i := strings.LastIndexByte(a, '@'); i > 0 {
+					secrets[strings.ToLower(a)] = true
+					addDomain(a[i+1:])
+				}
+			}
+		}
+		addDomain(s.EHLO)
+		if c := s.LocalCert; c != nil {
+			for _, n := range c.SAN {
+				addDomain(n)
+			}
+		}
+	}
+	delete(secrets, "")
+	if len(secrets) < 10 || !secrets["contoso.com"] || !secrets["exch01"] {
+		t.Fatalf("too few originals collected to test: %v", secrets)
+	}
+	for _, format := range []string{"text", "json", "ndjson", "csv", "html"} {
+		out, stderr, code := cli(t, "", append(allExports("send-connectors-ok.txt"), "--redact", "-f", format, "--fail-on", "never", samples)...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d %s", format, code, stderr)
+		}
+		lower := strings.ToLower(out)
+		for secret := range secrets {
+			if i := strings.Index(lower, secret); i >= 0 {
+				t.Errorf("%s: %q survives redaction: …%s…", format, secret, out[max(0, i-60):min(len(out), i+40)])
+			}
+		}
+		if format == "html" && !strings.Contains(out, "This report is redacted") {
+			t.Errorf("html does not say it is redacted")
+		}
+	}
+	// The same key gives the same pseudonyms in two runs.
+	a, _, _ := cli(t, "", "--redact-key", "s3cret", "-f", "ndjson", "--fail-on", "never", exch01Send)
+	b, _, _ := cli(t, "", "--redact-key", "s3cret", "-f", "ndjson", "--fail-on", "never", exch01Send)
+	if a != b || strings.Contains(strings.ToLower(a), "contoso") {
+		t.Errorf("--redact-key: runs differ or leak")
+	}
+	// show works with --redact.
+	out, _, _ := cli(t, "", "show", "--redact", "08DC3C8E5F1A2B63", exch01Send)
+	if !strings.Contains(out, "Outcome: rejected") || strings.Contains(strings.ToLower(out), "contoso") {
+		t.Errorf("show --redact:\n%s", out)
 	}
 }

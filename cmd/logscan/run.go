@@ -63,6 +63,8 @@ type options struct {
 	noProgress     bool
 	jobs           int
 	since, until   string
+	redact         bool
+	redactKey      string
 	paths          []string
 }
 
@@ -83,6 +85,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVarP(&o.nul, "null", "0", false, "with --files-from: entries are separated by NUL bytes (find -print0)")
 	fs.StringVar(&o.since, "since", "", "only sessions from `TIME` on: RFC 3339, a date (2024-03-05), or a duration back from now (24h, 7d)")
 	fs.StringVar(&o.until, "until", "", "only sessions up to `TIME` (same forms as --since)")
+	fs.BoolVar(&o.redact, "redact", false, "replace e-mail addresses, IP addresses, host names and your domains with stable pseudonyms, for sharing")
+	fs.StringVar(&o.redactKey, "redact-key", "", "with --redact: a secret `KEY` that makes the pseudonyms the same across runs")
 	fs.IntVarP(&o.jobs, "jobs", "j", runtime.GOMAXPROCS(0), "files parsed at once (1: one after another; the output is the same)")
 	fs.BoolVar(&o.noProgress, "no-progress", false, "no progress line on stderr (it is shown only when stderr is a terminal)")
 	fs.DurationVar(&o.gap, "gap", 60*time.Second, "report pauses longer than `DURATION` between two rows of a session")
@@ -280,19 +284,47 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		total += max(in.Size, 0)
 	}
 	prog := newProgress(stderr, !o.noProgress && !o.quiet, total, len(ins))
+	// Redaction comes after the checks (they compare the real names with
+	// the exports) and before anything is written.
+	var red *analyze.Redactor
+	if o.redact || o.redactKey != "" {
+		red = analyze.NewRedactor([]byte(o.redactKey))
+		if inner := emit; inner != nil && !(show != "" || trace) {
+			emit = func(s *analyze.Session) error {
+				red.Learn(s)
+				red.Session(s)
+				return inner(s)
+			}
+		}
+	}
 	read, werr := scan(ins, sum, checker, scanOptions{transcripts: transcripts, jobs: o.jobs, prog: prog, since: since, until: until}, emit)
 	prog.finish()
 	res := sum.Result()
 	res.Findings, res.SkippedChecks = checker.Findings()
 	res.Exports = exports
 	res.FillCertificates(cfg.Certificates)
+	if red != nil {
+		for _, s := range shown {
+			red.Learn(s)
+			red.Session(s)
+		}
+		red.Result(res)
+		for i, p := range meta.Inputs {
+			meta.Inputs[i] = red.Path(p)
+		}
+		meta.Redacted = red.Replaced()
+	}
 	if flush != nil && werr == nil {
 		werr = flush()
 	}
 	if werr == nil && !o.quiet {
 		switch {
 		case trace:
-			werr = report.Trace(out, show, shown)
+			id := show
+			if red != nil {
+				id = red.Text(show)
+			}
+			werr = report.Trace(out, id, shown)
 		case show != "":
 			for i, s := range shown {
 				if i > 0 {
@@ -308,7 +340,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			werr = report.JSON(out, res, meta)
 		case o.format == "html":
 			werr = report.HTML(out, res, meta, report.HTMLOptions{Sessions: keep.kept, SessionsMore: keep.more,
-				ListCommand: listCommand(paths)})
+				ListCommand: listCommand(meta.Inputs), Redacted: meta.Redacted})
 		}
 	}
 	if werr != nil {
