@@ -28,16 +28,8 @@ const maxExportBytes = 32 << 20
 // Errors are *ExportError naming the file and, where one applies, the line;
 // warnings are about data that was usable but lossy, such as a Format-List
 // list cut after $FormatEnumerationLimit items.
-func ReadInboundConnectors(r io.Reader, name string) (_ []InboundConnector, _ []ExportWarning, err error) {
-	name = exportName(name)
-	defer recoverExport(name, &err)
-	doc, err := readExportDoc(r, name, &inboundKind)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := make([]InboundConnector, 0, len(doc.records))
-	for i := range doc.records {
-		m := doc.mapper(i)
+func ReadInboundConnectors(r io.Reader, name string) ([]InboundConnector, []ExportWarning, error) {
+	return readRecords(r, name, &inboundKind, func(m *recordMapper) InboundConnector {
 		c := InboundConnector{
 			Name:                         m.str("Name", "Identity"),
 			Enabled:                      m.boolean("Enabled", true),
@@ -55,25 +47,13 @@ func ReadInboundConnectors(r io.Reader, name string) (_ []InboundConnector, _ []
 			File:                         name,
 			Line:                         m.rec.line,
 		}
-		if m.err != nil {
-			return nil, nil, m.err
-		}
-		out = append(out, c)
-	}
-	return out, doc.warns, nil
+		return c
+	})
 }
 
 // ReadAcceptedDomains reads a Get-AcceptedDomain export (any form).
-func ReadAcceptedDomains(r io.Reader, name string) (_ []AcceptedDomain, _ []ExportWarning, err error) {
-	name = exportName(name)
-	defer recoverExport(name, &err)
-	doc, err := readExportDoc(r, name, &acceptedDomainKind)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := make([]AcceptedDomain, 0, len(doc.records))
-	for i := range doc.records {
-		m := doc.mapper(i)
+func ReadAcceptedDomains(r io.Reader, name string) ([]AcceptedDomain, []ExportWarning, error) {
+	return readRecords(r, name, &acceptedDomainKind, func(m *recordMapper) AcceptedDomain {
 		d := AcceptedDomain{
 			Name:            m.str("Name", "Identity"),
 			DomainName:      m.str("DomainName"),
@@ -84,25 +64,13 @@ func ReadAcceptedDomains(r io.Reader, name string) (_ []AcceptedDomain, _ []Expo
 			File:            name,
 			Line:            m.rec.line,
 		}
-		if m.err != nil {
-			return nil, nil, m.err
-		}
-		out = append(out, d)
-	}
-	return out, doc.warns, nil
+		return d
+	})
 }
 
 // ReadSendConnectors reads an on-premises Get-SendConnector export (any form).
-func ReadSendConnectors(r io.Reader, name string) (_ []SendConnector, _ []ExportWarning, err error) {
-	name = exportName(name)
-	defer recoverExport(name, &err)
-	doc, err := readExportDoc(r, name, &sendConnectorKind)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := make([]SendConnector, 0, len(doc.records))
-	for i := range doc.records {
-		m := doc.mapper(i)
+func ReadSendConnectors(r io.Reader, name string) ([]SendConnector, []ExportWarning, error) {
+	return readRecords(r, name, &sendConnectorKind, func(m *recordMapper) SendConnector {
 		hosts := m.list("SmartHosts")
 		if len(hosts) == 0 {
 			hosts = m.list("SmartHostsString")
@@ -127,12 +95,8 @@ func ReadSendConnectors(r io.Reader, name string) (_ []SendConnector, _ []Export
 			Line:                     m.rec.line,
 		}
 		c.TLSCertificateIssuer, c.TLSCertificateSubject = splitTLSCertificateName(c.TLSCertificateName)
-		if m.err != nil {
-			return nil, nil, m.err
-		}
-		out = append(out, c)
-	}
-	return out, doc.warns, nil
+		return c
+	})
 }
 
 // ReadExchangeCertificates reads a Get-ExchangeCertificate export (any form).
@@ -140,16 +104,8 @@ func ReadSendConnectors(r io.Reader, name string) (_ []SendConnector, _ []Export
 // Dates without a zone ("4/9/2024 11:59:59 PM", "2024-04-09T23:59:59") are
 // in the exporting server's local time, which the export does not say; they
 // are read as UTC.
-func ReadExchangeCertificates(r io.Reader, name string) (_ []ExchangeCertificate, _ []ExportWarning, err error) {
-	name = exportName(name)
-	defer recoverExport(name, &err)
-	doc, err := readExportDoc(r, name, &certificateKind)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := make([]ExchangeCertificate, 0, len(doc.records))
-	for i := range doc.records {
-		m := doc.mapper(i)
+func ReadExchangeCertificates(r io.Reader, name string) ([]ExchangeCertificate, []ExportWarning, error) {
+	return readRecords(r, name, &certificateKind, func(m *recordMapper) ExchangeCertificate {
 		c := ExchangeCertificate{
 			Thumbprint:         normalizeThumbprint(m.str("Thumbprint")),
 			Subject:            m.str("Subject"),
@@ -167,12 +123,8 @@ func ReadExchangeCertificates(r io.Reader, name string) (_ []ExchangeCertificate
 			File:               name,
 			Line:               m.rec.line,
 		}
-		if m.err != nil {
-			return nil, nil, m.err
-		}
-		out = append(out, c)
-	}
-	return out, doc.warns, nil
+		return c
+	})
 }
 
 // DetectExportForm tells the form from the content, not the file name.
@@ -188,6 +140,26 @@ func DetectExportForm(b []byte) (ExportForm, error) {
 }
 
 // exportName is the name used in errors and records: never empty.
+// readRecords reads an export of one kind and builds one T per record.
+func readRecords[T any](r io.Reader, name string, kind *exportKind, build func(m *recordMapper) T) (_ []T, _ []ExportWarning, err error) {
+	name = exportName(name)
+	defer recoverExport(name, &err)
+	doc, err := readExportDoc(r, name, kind)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]T, 0, len(doc.records))
+	for i := range doc.records {
+		m := doc.mapper(i)
+		v := build(m)
+		if m.err != nil {
+			return nil, nil, m.err
+		}
+		out = append(out, v)
+	}
+	return out, doc.warns, nil
+}
+
 func exportName(name string) string {
 	if name == "" {
 		return "export"
