@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"path"
+	"sort"
 	"strings"
 
 	"github.com/dustin/go-humanize"
@@ -35,6 +36,22 @@ func findingsText(p *printer, r *analyze.Result, width int, color bool) {
 			}
 		}
 		p.linef("Findings: %s", strings.Join(parts, ", "))
+		// In plain words first: the worst findings that cover the most
+		// sessions; the details follow.
+		worst, _ := r.Worst()
+		var top []analyze.Finding
+		for _, f := range r.Findings {
+			if f.Severity == worst && f.Sessions > 0 {
+				top = append(top, f)
+			}
+		}
+		sort.SliceStable(top, func(i, j int) bool { return top[i].Sessions > top[j].Sessions })
+		for i, f := range top {
+			if i == 3 {
+				break
+			}
+			wrapTo(p, "  * ", fmt.Sprintf("%s (%s)", f.Title, plural(f.Sessions, "session")), width)
+		}
 	}
 	for i, f := range r.Findings {
 		if i == maxTextFindings {
@@ -47,7 +64,7 @@ func findingsText(p *printer, r *analyze.Result, width int, color bool) {
 		if color {
 			label = map[analyze.Severity]string{analyze.Error: "\x1b[1;31m", analyze.Warning: "\x1b[1;33m", analyze.Info: "\x1b[1;36m"}[f.Severity] + label + "\x1b[0m"
 		}
-		p.linef("%s %s", label, cut(f.Title, width-10))
+		wrapTo(p, label+" ", f.Title, width+len(label)-len("[WARNING]"))
 		meta := f.ID
 		if f.Sessions > 0 {
 			meta += " · " + plural(f.Sessions, "session")
