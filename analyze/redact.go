@@ -56,9 +56,10 @@ import (
 // Without a key, tokens are numbered per kind in order of first appearance
 // (domain-1, domain-2 ...; 198.18.0.1, 198.18.0.2 ...): stable within the
 // run only. With a key (--redact-key) a token is derived from
-// HMAC-SHA256(key, kind+value): domain-3fa2c1 (6 hex digits, more on the
-// rare collision), an address from the same hash, so the same value gives
-// the same token in every run with that key and reports can be compared.
+// HMAC-SHA256(key, kind, a zero byte, value): domain-3fa2c1 (the first 6
+// hex digits, 2 more at a time on the rare collision), an address from the
+// same hash, so the same value gives the same token in every run with that
+// key and reports of several runs can be compared.
 //
 // The same input always gives the same token within one Redactor, host
 // names regardless of case. Tokens are never redacted again, so applying a
@@ -120,8 +121,9 @@ type tokenTable struct {
 const maxRedactCache = 1 << 16
 
 // NewRedactor returns a Redactor. With a key, tokens are derived from the
-// key and stay the same across runs; with a nil or empty key a random key
-// is drawn and tokens are numbered in order of first appearance.
+// key and stay the same across runs. With a nil or empty key a random key
+// is drawn, so that nothing could be recomputed from it later, and tokens
+// are numbered in order of first appearance.
 func NewRedactor(key []byte) *Redactor {
 	r := &Redactor{
 		hosts:   map[string]hostEntry{},
@@ -1593,7 +1595,7 @@ func (r *Redactor) run(o *textOut, s string, i, j int, plain, dns bool) int {
 	}
 	// "EXCH01\Default Frontend EXCH01": a receive connector's id names
 	// its server.
-	if plain && j < n && s[j] == '\\' && isDefaultReceive(s[j+1:]) && plausibleServer(w) {
+	if plain && j < n && s[j] == '\\' && isDefaultReceive(s[j+1:]) && r.server.fwd[string(r.lower(w))] == "" && plausibleServer(w) {
 		r.serverTok(w)
 	}
 	// Most runs are words and numbers that nothing maps: no dot, no @,
