@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/logscan/logscan/analyze"
@@ -603,5 +604,46 @@ func TestRedactNoLeaks(t *testing.T) {
 	out, _, _ := cli(t, "", "show", "--redact", "08DC3C8E5F1A2B63", exch01Send)
 	if !strings.Contains(out, "Outcome: rejected") || strings.Contains(strings.ToLower(out), "contoso") {
 		t.Errorf("show --redact:\n%s", out)
+	}
+}
+
+// failWriter fails every write with err after n bytes.
+type failWriter struct {
+	n   int
+	err error
+}
+
+func (w *failWriter) Write(p []byte) (int, error) {
+	if w.n <= 0 {
+		return 0, w.err
+	}
+	if len(p) > w.n {
+		n := w.n
+		w.n = 0
+		return n, w.err
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+// A reader that went away (logscan … | head) ends the run quietly; a full
+// disk is a clear error with exit status 2.
+func TestOutputFailures(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "1709668800")
+	for _, tc := range []struct {
+		err    error
+		code   int
+		stderr string
+	}{
+		{syscall.EPIPE, 0, ""},
+		{syscall.ENOSPC, 2, "no space left on device"},
+	} {
+		for _, format := range []string{"text", "ndjson"} {
+			var errb bytes.Buffer
+			code := run([]string{"-f", format, "--fail-on", "never", samples}, strings.NewReader(""), &failWriter{n: 100, err: tc.err}, &errb)
+			if code != tc.code || !strings.Contains(errb.String(), tc.stderr) {
+				t.Errorf("%v, %s: exit %d, stderr %q", tc.err, format, code, errb.String())
+			}
+		}
 	}
 }
