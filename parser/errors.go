@@ -17,6 +17,9 @@ var (
 	// ErrNotProtocolLog marks the header of another Exchange log (message
 	// tracking, connectivity ...): its rows are skipped and counted.
 	ErrNotProtocolLog = errors.New("not an SMTP protocol log")
+	// ErrMissingEvent is a row without its event column (8 fields, or an
+	// empty event) whose event could not be inferred from data and context.
+	ErrMissingEvent = errors.New("event column missing")
 )
 
 // ParseError is a line that could not be read. Reading goes on after it.

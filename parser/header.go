@@ -92,6 +92,7 @@ func (r *Reader) setColumns(names []string) (missing string) {
 			r.cols[i] = i
 		}
 		r.ncols = numCols
+		r.std = true
 		return ""
 	}
 	for i := range r.cols {
@@ -102,6 +103,12 @@ func (r *Reader) setColumns(names []string) (missing string) {
 			if strings.EqualFold(n, std) {
 				r.cols[c] = i
 			}
+		}
+	}
+	r.std = len(names) == numCols
+	for c := range r.cols {
+		if r.cols[c] != c {
+			r.std = false
 		}
 	}
 	r.ncols = len(names)

@@ -40,13 +40,18 @@ const (
 
 // Stats counts what a Reader has consumed. Rows = Records + Bad + Skipped.
 type Stats struct {
-	Bytes   int64 // bytes consumed, line endings included
-	Lines   int   // physical lines
-	Rows    int   // data rows (not header, not blank); a row spanning lines counts once
-	Records int   // rows returned as records
-	Bad     int   // rows returned as *ParseError
-	Skipped int   // rows of other Exchange logs, skipped
-	Headers int   // header blocks seen
+	// Bytes consumed, line endings included. For a UTF-16 input it counts
+	// the input's bytes read so far (up to 64 KiB ahead of the last row).
+	Bytes   int64
+	Lines   int // physical lines
+	Rows    int // data rows (not header, not blank); a row spanning lines counts once, rows sharing a line count each
+	Records int // rows returned as records
+	Bad     int // rows returned as *ParseError
+	Skipped int // rows of other Exchange logs, skipped
+	Headers int // header blocks seen
+	// Repaired counts the records that were read only after a repair
+	// (Record.Repairs != 0); they are included in Records.
+	Repaired int
 }
 
 // Reader reads protocol-log records from a stream.
@@ -62,9 +67,14 @@ type Reader struct {
 	// MaxJoinLines bounds how many physical lines a quoted field may span
 	// before the row is reported as ErrQuote. 0 means DefaultMaxJoinLines.
 	MaxJoinLines int
+	// Strict turns off the repairs of damaged copies (repair.go): every
+	// row is read exactly as written, and rows that do not read are
+	// reported. Encoding detection stays on.
+	Strict bool
 
 	name  string
 	br    *bufio.Reader
+	dec   *decoder
 	stats Stats
 	line  int // physical lines consumed
 	eof   bool
@@ -74,6 +84,7 @@ type Reader struct {
 	cols     [numCols]int
 	ncols    int
 	skip     bool // rows are of another log type
+	std      bool // the columns are the standard nine in order: repairs apply
 
 	fields  [][]byte
 	scratch []byte // unescaped quoted fields; cap >= len(row) so it never moves
@@ -85,6 +96,8 @@ type Reader struct {
 
 	rec Record
 
+	repairState
+
 	// last parsed timestamp, to skip time.Date for rows in the same second
 	lastSec  [19]byte
 	lastTime time.Time
@@ -94,7 +107,8 @@ type Reader struct {
 // NewReader returns a Reader for r. name (a file path, or "-" for standard
 // input) is used only in errors and records.
 func NewReader(r io.Reader, name string) *Reader {
-	rd := &Reader{name: name, br: bufio.NewReaderSize(r, 64<<10)}
+	dec := newDecoder(r)
+	rd := &Reader{name: name, dec: dec, br: bufio.NewReaderSize(dec, 64<<10)}
 	rd.setColumns(nil)
 	return rd
 }
@@ -103,7 +117,17 @@ func NewReader(r io.Reader, name string) *Reader {
 func (r *Reader) Name() string { return r.name }
 
 // Stats returns the counts so far.
-func (r *Reader) Stats() Stats { return r.stats }
+func (r *Reader) Stats() Stats {
+	st := r.stats
+	if r.dec.mode == modeUTF16 {
+		st.Bytes = r.dec.n
+	}
+	return st
+}
+
+// Encoding returns the encoding detected at the start of the input (UTF-8
+// until the first Read).
+func (r *Reader) Encoding() Encoding { return r.dec.enc }
 
 // Header returns the header block in force, or nil before any was seen.
 func (r *Reader) Header() *Header { return r.hdr }
@@ -115,20 +139,51 @@ func (r *Reader) Header() *Header { return r.hdr }
 // The returned Record and its byte slices are reused by the next call.
 func (r *Reader) Read() (*Record, error) {
 	for {
-		line, no, err := r.nextLine()
-		if err != nil {
-			if errors.Is(err, ErrLineTooLong) {
-				r.stats.Rows++
-				r.stats.Bad++
-				r.inHeader = false
-				return nil, &ParseError{File: r.name, Line: no, Err: ErrLineTooLong,
-					Detail: "longer than " + strconv.Itoa(r.maxLine()) + " bytes; skipped", Raw: clip(r.long, maxRawInError)}
+		var (
+			line []byte
+			no   int
+			fix  Repair
+		)
+		if r.hasPend {
+			// The next of several rows (or header lines) collapsed onto one line.
+			line, no, fix = r.nextPending()
+			if len(line) == 0 {
+				continue
 			}
-			return nil, err
-		}
-		line = trimLine(line)
-		if len(line) == 0 {
-			continue
+		} else {
+			var err error
+			line, no, err = r.nextLine()
+			if err != nil {
+				if errors.Is(err, ErrLineTooLong) {
+					r.stats.Rows++
+					r.stats.Bad++
+					r.inHeader = false
+					return nil, &ParseError{File: r.name, Line: no, Err: ErrLineTooLong,
+						Detail: "longer than " + strconv.Itoa(r.maxLine()) + " bytes; skipped", Raw: clip(r.long, maxRawInError)}
+				}
+				return nil, err
+			}
+			line = trimLine(line)
+			if len(line) == 0 {
+				continue
+			}
+			// Off the fast path: lines that cannot be rows as written, lines
+			// that may end in an HTML line break, and every line once the
+			// stream has shown markdown or HTML damage.
+			if !isDigit(line[0]) || line[len(line)-1] == '>' || r.slow {
+				if r.repairing() {
+					line, fix = r.cleanLine(line, cleanGate)
+					r.setModes(fix)
+					if len(line) == 0 {
+						continue
+					}
+					if line[0] == '#' {
+						if b := r.findHeaderCut(line); b > 0 {
+							line = r.collapse(line, b, no, &fix)
+						}
+					}
+				}
+			}
 		}
 		if key, val, ok := headerLine(line); ok {
 			if perr := r.header(key, val, no); perr != nil {
@@ -143,17 +198,27 @@ func (r *Reader) Read() (*Record, error) {
 			continue
 		}
 		raw := line
-		if open := r.split(line); open {
+		if open := r.split(line); open || fix&fixBrEnd != 0 {
 			var perr *ParseError
-			raw, perr = r.joinLines(line, no)
+			raw, fix, perr = r.openRow(line, no, fix, open)
 			if perr != nil {
 				r.stats.Bad++
 				return nil, perr
 			}
 		}
 		if perr := r.fill(raw, no); perr != nil {
-			r.stats.Bad++
-			return nil, perr
+			if r.repairing() {
+				perr = r.repair(raw, no, fix, perr)
+			}
+			if perr != nil {
+				r.stats.Bad++
+				return nil, perr
+			}
+			return &r.rec, nil
+		}
+		r.rec.Repairs = fix & repairMask
+		if r.rec.Repairs != 0 {
+			r.stats.Repaired++
 		}
 		r.stats.Records++
 		return &r.rec, nil
@@ -350,41 +415,77 @@ func indexComma(b []byte, i int) int {
 }
 
 // joinLines continues a row whose quoted field is still open at the end of
-// line, appending following physical lines until the quote closes. It stops
-// at a line that starts a new row or header, at the end of the input, or
-// after MaxJoinLines lines; the row is then reported as ErrQuote.
-func (r *Reader) joinLines(line []byte, no int) ([]byte, *ParseError) {
+// line (open), appending following physical lines until the quote closes.
+// It stops at a line that starts a new row or header, at the end of the
+// input, or after MaxJoinLines lines; the row is then reported as ErrQuote.
+//
+// Outside Strict mode each following line is cleaned (a markdown quote
+// mark before it is not part of the field), and after a line that ended
+// in an HTML line break (fix has fixBrEnd) the next one is appended
+// without a line break, also when no quote is open but the row is short;
+// such a row is returned as it stands when it cannot go on.
+func (r *Reader) joinLines(line []byte, no int, fix Repair, open bool) ([]byte, Repair, *ParseError) {
 	r.join = append(r.join[:0], line...)
 	maxJoin := r.MaxJoinLines
 	if maxJoin <= 0 {
 		maxJoin = DefaultMaxJoinLines
 	}
+	stop := func(detail string) ([]byte, Repair, *ParseError) {
+		if !open { // a short row after <br>: fill reports it
+			return r.join, fix &^ fixBrEnd, nil
+		}
+		return nil, fix &^ fixBrEnd, r.quoteError(no, detail)
+	}
 	for n := 1; ; n++ {
 		if n >= maxJoin {
-			return nil, r.quoteError(no, "still open after "+strconv.Itoa(n)+" lines")
+			return stop("still open after " + strconv.Itoa(n) + " lines")
 		}
 		next, nextNo, err := r.nextLine()
 		if err != nil {
 			if errors.Is(err, ErrLineTooLong) {
-				return nil, r.quoteError(no, "the next line is too long")
+				return stop("the next line is too long")
 			}
 			if err == io.EOF {
-				return nil, r.quoteError(no, "the input ends inside it")
+				return stop("the input ends inside it")
 			}
-			return nil, &ParseError{File: r.name, Line: no, Err: err}
+			return nil, fix, &ParseError{File: r.name, Line: no, Err: err}
 		}
 		t := trimLine(next)
-		if startsRow(t) {
+		cont := trimRight(next)
+		f := Repair(0)
+		if r.repairing() {
+			if len(t) > 0 {
+				var c []byte
+				if c, f = r.cleanLine(t, cleanCont); f != 0 {
+					t, cont = c, c
+				}
+			}
+		}
+		if startsRow(t) || !open && len(t) == 0 {
 			r.pushBack(next, nextNo)
-			return nil, r.quoteError(no, "line "+strconv.Itoa(nextNo)+" starts a new row")
+			return stop("line " + strconv.Itoa(nextNo) + " starts a new row")
 		}
-		if len(r.join)+1+len(next) > r.maxLine() {
-			return nil, r.quoteError(no, "the row grows past "+strconv.Itoa(r.maxLine())+" bytes")
+		if len(r.join)+1+len(cont) > r.maxLine() {
+			return stop("the row grows past " + strconv.Itoa(r.maxLine()) + " bytes")
 		}
-		r.join = append(r.join, '\n')
-		r.join = append(r.join, trimRight(next)...)
-		if open := r.split(r.join); !open {
-			return r.join, nil
+		if fix&fixBrEnd != 0 { // the line before ended in <br>: no line break here
+			fix |= RepairHTML
+		} else {
+			r.join = append(r.join, '\n')
+		}
+		r.setModes(f)
+		fix = fix&^fixBrEnd | f
+		r.join = append(r.join, cont...)
+		// A line without a quote cannot close the open one: split again
+		// only when the line holds one, or when a short row goes on after
+		// <br>. (Each split is bounded by MaxLineBytes, and there are at
+		// most MaxJoinLines of them per row.)
+		if !open || bytes.IndexByte(cont, '"') >= 0 {
+			r.work += int64(len(r.join))
+			open = r.split(r.join)
+		}
+		if !open && (fix&fixBrEnd == 0 || len(r.fields) >= r.ncols) {
+			return r.join, fix &^ fixBrEnd, nil
 		}
 	}
 }
@@ -533,11 +634,15 @@ func (r *Reader) parseTime(b []byte) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	t, err := time.Parse(time.RFC3339Nano, string(b))
-	if err != nil {
+	if err != nil || t.Year() < minYear {
 		return time.Time{}, false
 	}
 	return t.UTC(), true
 }
+
+// minYear is the earliest year a row's date may have: protocol logs are
+// younger than that, and "0001-01-01T00:00:00Z" would be the zero Time.
+const minYear = 1970
 
 // parseSecond parses yyyy-MM-ddTHH:mm:ss as UTC.
 func parseSecond(b []byte) (time.Time, bool) {
@@ -556,7 +661,7 @@ func parseSecond(b []byte) (time.Time, bool) {
 	}
 	y, mo, d := num(b[0:4]), num(b[5:7]), num(b[8:10])
 	h, mi, s := num(b[11:13]), num(b[14:16]), num(b[17:19])
-	if y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60 {
+	if y < minYear || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60 {
 		return time.Time{}, false
 	}
 	return time.Date(y, time.Month(mo), d, h, mi, s, 0, time.UTC), true

@@ -9,6 +9,17 @@
 //
 // Lines that cannot be read are returned as [*ParseError] values and reading
 // goes on; they never stop the stream.
+//
+// Logs often reach logscan as damaged copies: pasted into tickets and web
+// pages, run through markdown or HTML, re-encoded by PowerShell. The Reader
+// reads UTF-8 (with or without a byte order mark) and UTF-16 LE or BE, and
+// repairs the damage such copies show (markdown quote marks, list bullets,
+// escapes and bold; HTML line breaks; rows collapsed onto one line; a
+// missing event column; a block wrapped in quotes). Repairs run for rows
+// that do not read as written, and for every row of a stream once it has
+// shown markdown or HTML damage, never for a well-formed log;
+// [Record.Repairs] and [Stats.Repaired] say which rows needed one, and
+// [Reader.Strict] turns them off. See repair.go for the exact rules.
 package parser
 
 import (
@@ -101,10 +112,13 @@ type Record struct {
 	Line int
 	// Raw is the row as it appeared in the file, without the line ending and
 	// surrounding white space (several physical lines joined by "\n" when a
-	// quoted field spanned lines).
+	// quoted field spanned lines); for a repaired row, the repaired text.
 	Raw []byte
 	// Header is the header block in force, or nil when the stream had none.
 	Header *Header
 	// LogType is the header's #Log-type, or the Reader's DefaultLogType.
 	LogType LogType
+	// Repairs says what had to be undone before the row could be read; 0
+	// for a row read as written.
+	Repairs Repair
 }
