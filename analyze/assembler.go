@@ -32,6 +32,10 @@ type Options struct {
 	// row (it began in an earlier file), so that a Stitcher can replay it
 	// into the part of the session read from that earlier file.
 	KeepHeads bool
+	// KeepRows keeps every row of every open session, so that the
+	// sessions still open at the end can be carried to the next run
+	// (Session.Carry). Rows are let go when a session is handed on.
+	KeepRows bool
 }
 
 // headMaxRows bounds the rows kept of a head for replay.
@@ -122,11 +126,7 @@ func (a *Assembler) Add(src Source, file string, rec *parser.Record) {
 	}
 	s := st.open[string(rec.SessionID)]
 	if s == nil {
-		s = &Session{
-			Source: src.Key, Server: src.Server, Service: src.Service,
-			LogType: rec.LogType, ID: string(rec.SessionID), keyType: rec.LogType,
-		}
-		s.state.msg = -1
+		s = newSession(src, rec.LogType, string(rec.SessionID))
 		s.state.order = a.order
 		a.order++
 		st.open[s.ID] = s
@@ -138,10 +138,7 @@ func (a *Assembler) Add(src Source, file string, rec *parser.Record) {
 	} else {
 		a.touch(s)
 	}
-	maxRows := 0
-	if a.opts.Transcripts {
-		maxRows = a.opts.MaxRows
-	}
+	maxRows := a.rowCap()
 	if s.head {
 		maxRows = headMaxRows
 	}
@@ -152,7 +149,7 @@ func (a *Assembler) Add(src Source, file string, rec *parser.Record) {
 		// continue one whose first rows are in the file before): keep its
 		// rows for replay, this first one included.
 		s.head = true
-		if !a.opts.Transcripts {
+		if maxRows == 0 {
 			s.transcript.add(rec.Raw, file, rec.Line, headMaxRows)
 		}
 	}
@@ -183,6 +180,7 @@ func (a *Assembler) close(st *stream, s *Session, evicted bool) {
 	a.nopen--
 	s.Evicted = evicted
 	s.finish()
+	s.trimRows(a.opts)
 	if a.opts.Emit != nil {
 		a.opts.Emit(s)
 	}

@@ -728,6 +728,12 @@ func (t *certTrack) describe(f *Finding) bool {
 		return false
 	}
 	before, after := t.stats[ch.from], t.stats[ch.to]
+	if before == nil {
+		before = &useStats{}
+	}
+	if after == nil {
+		after = &useStats{}
+	}
 	rate := func(u *useStats) float64 {
 		if u == nil || u.sessions == 0 {
 			return 0

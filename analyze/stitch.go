@@ -97,10 +97,7 @@ func (st *Stitcher) Add(seg Segment) {
 // replay feeds the rows of head into tail, the earlier part of the same
 // session.
 func (st *Stitcher) replay(tail, head *Session) {
-	maxRows := 0
-	if st.opts.Transcripts {
-		maxRows = st.opts.MaxRows
-	}
+	maxRows := st.rowCap()
 	// Heads are the few sessions that cross a file boundary: parsing their
 	// rows a second time costs little. They are read back through one
 	// Reader; each parsed once, so the n-th record is the n-th row. (A
@@ -131,6 +128,8 @@ func (st *Stitcher) emit(s *Session, evicted bool) {
 		s.Evicted = evicted
 		s.finish()
 	}
+	s.head = false
+	s.trimRows(st.opts)
 	if st.opts.Emit != nil {
 		st.opts.Emit(s)
 	}

@@ -100,6 +100,21 @@ type Result struct {
 	Findings      []Finding
 	SkippedChecks []Skipped
 	Exports       []ExportInfo
+
+	// State is set for an incremental run (--state).
+	State *StateInfo
+}
+
+// StateInfo says what an incremental run read, skipped and carried over.
+type StateInfo struct {
+	File string // the state file
+	// Files by what the run did with them.
+	New, Appended, Replaced, Unchanged, Forgotten int
+	// CarriedIn sessions were open at the end of the last run; CarriedOut
+	// are open at the end of this one and go to the next; Flushed were
+	// carried but will not go on (silent too long), and are reported now
+	// as incomplete.
+	CarriedIn, CarriedOut, Flushed int
 }
 
 // TimeBucket counts the sessions that started in [Start, Start+step).

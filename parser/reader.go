@@ -76,7 +76,8 @@ type Reader struct {
 	br    *bufio.Reader
 	dec   *decoder
 	stats Stats
-	line  int // physical lines consumed
+	line  int   // physical lines consumed
+	base  int64 // the offset resumed from (Resume)
 	eof   bool
 
 	hdr      *Header // header in force

@@ -93,6 +93,7 @@ type htmlData struct {
 	Servers      []string
 	Exports      []analyze.ExportInfo
 	Inputs       []string
+	State        string
 	Errors       []analyze.InputError
 	ErrorsMore   int
 }
@@ -165,6 +166,7 @@ func newHTMLData(r *analyze.Result, meta Meta, o HTMLOptions) *htmlData {
 		Skipped:   r.SkippedChecks,
 		Exports:   r.Exports,
 		Inputs:    meta.Inputs,
+		State:     stateLine(r.State),
 		ListCmd:   o.ListCommand,
 		SessMore:  o.SessionsMore,
 	}

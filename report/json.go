@@ -225,6 +225,7 @@ type Document struct {
 	SkippedChecks   []Skipped    `json:"skipped_checks"`
 	Exports         []Export     `json:"exports"`
 	Summary         Summary      `json:"summary"`
+	State           *State       `json:"state"`
 	Files           []File       `json:"files"`
 	Connectors      []Connector  `json:"connectors"`
 	Codes           []Code       `json:"codes"`
@@ -386,6 +387,7 @@ func NewDocument(r *analyze.Result, meta Meta) *Document {
 		Files: []File{}, Connectors: []Connector{}, Codes: []Code{}, Certificates: []CertUse{},
 		InputErrors: []InputError{}, InputErrorCount: r.ErrorCount,
 		Findings: []Finding{}, SkippedChecks: []Skipped{}, Exports: []Export{},
+		State: newState(r.State),
 	}
 	for _, f := range r.Findings {
 		d.Findings = append(d.Findings, NewFinding(f))

@@ -45,6 +45,9 @@ func Text(w io.Writer, r *analyze.Result, meta Meta, o TextOptions) error {
 		p.linef("Time span: %s to %s UTC (%s)", r.Start.UTC().Format("2006-01-02 15:04:05"),
 			r.End.UTC().Format("2006-01-02 15:04:05"), span(r.End.Sub(r.Start)))
 	}
+	if r.State != nil {
+		wrapTo(p, "", stateLine(r.State), o.Width)
+	}
 	if meta.Redacted != nil {
 		var kinds []string
 		for k, n := range meta.Redacted {

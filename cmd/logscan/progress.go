@@ -17,7 +17,7 @@ import (
 // nothing.
 type progress struct {
 	w          io.Writer
-	total      int64 // bytes; 0 when unknown (standard input)
+	total      atomic.Int64 // bytes to read; 0 when unknown (standard input)
 	files      int
 	done       atomic.Int64
 	filesDone  atomic.Int64
@@ -31,7 +31,8 @@ func newProgress(stderr io.Writer, enabled bool, total int64, files int) *progre
 	if !enabled || !ok || !isTerminal(f) {
 		return nil
 	}
-	p := &progress{w: stderr, total: total, files: files, start: time.Now(), stop: make(chan struct{}), quit: make(chan struct{})}
+	p := &progress{w: stderr, files: files, start: time.Now(), stop: make(chan struct{}), quit: make(chan struct{})}
+	p.total.Store(total)
 	go p.loop()
 	return p
 }
@@ -52,16 +53,16 @@ func (p *progress) loop() {
 }
 
 func (p *progress) line() string {
-	done := p.done.Load()
+	done, total := p.done.Load(), p.total.Load()
 	el := time.Since(p.start).Seconds()
 	rate := float64(done) / max(el, 0.001)
 	s := fmt.Sprintf("logscan: %s", humanize.IBytes(uint64(done)))
-	if p.total > 0 {
-		s += fmt.Sprintf(" of %s (%d%%)", humanize.IBytes(uint64(p.total)), done*100/p.total)
+	if total > 0 {
+		s += fmt.Sprintf(" of %s (%d%%)", humanize.IBytes(uint64(total)), min(done*100/total, 100))
 	}
 	s += fmt.Sprintf(", %d of %d files, %s/s", p.filesDone.Load(), p.files, humanize.IBytes(uint64(rate)))
-	if p.total > 0 && rate > 0 && done < p.total {
-		left := time.Duration(float64(p.total-done)/rate) * time.Second
+	if total > 0 && rate > 0 && done < total {
+		left := time.Duration(float64(total-done)/rate) * time.Second
 		s += fmt.Sprintf(", %s left", left.Round(time.Second))
 	}
 	return s
@@ -73,6 +74,14 @@ func (p *progress) reader(r io.Reader) io.Reader {
 		return r
 	}
 	return &countingReader{r: r, n: &p.done}
+}
+
+// skip takes n bytes that will not be read (an incremental run reads only
+// what is new) off the total.
+func (p *progress) skip(n int64) {
+	if p != nil && n > 0 {
+		p.total.Add(-n)
+	}
 }
 
 func (p *progress) fileDone() {

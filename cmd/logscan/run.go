@@ -65,6 +65,7 @@ type options struct {
 	since, until   string
 	redact         bool
 	redactKey      string
+	state          string
 	paths          []string
 }
 
@@ -89,6 +90,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.redactKey, "redact-key", "", "with --redact: a secret `KEY` that makes the pseudonyms the same across runs")
 	fs.IntVarP(&o.jobs, "jobs", "j", runtime.GOMAXPROCS(0), "files parsed at once (1: one after another; the output is the same)")
 	fs.BoolVar(&o.noProgress, "no-progress", false, "no progress line on stderr (it is shown only when stderr is a terminal)")
+	fs.StringVar(&o.state, "state", "", "incremental scan: remember in `FILE` what was read, and next time read only what is new")
 	fs.DurationVar(&o.gap, "gap", 60*time.Second, "report pauses longer than `DURATION` between two rows of a session")
 	fs.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding is at or above `LEVEL`: error, warning, info or never")
 	fs.Usage = func() {
@@ -173,6 +175,28 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		paths = []string{"-"}
 	}
+	var old *stateFile
+	if o.state != "" {
+		if show != "" {
+			fmt.Fprintln(stderr, "logscan: --state is for scans; show and trace read the logs given in full")
+			return exitUsage
+		}
+		if slices.Contains(paths, "-") {
+			fmt.Fprintln(stderr, "logscan: --state needs log files or folders: standard input cannot be read again from where it stopped")
+			return exitUsage
+		}
+		// Absolute paths, so that a run from another folder finds the
+		// same files (and sessions continue in the same folder).
+		for i, p := range paths {
+			if a, err := filepath.Abs(p); err == nil {
+				paths[i] = a
+			}
+		}
+		if old, err = loadState(o.state); err != nil {
+			fmt.Fprintf(stderr, "logscan: %v\n", err)
+			return exitUsage
+		}
+	}
 	if slices.Contains(paths, "-") {
 		if stdin, err = sniffStdin(stdin); err != nil {
 			fmt.Fprintf(stderr, "logscan: %v\n", err)
@@ -236,6 +260,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "logscan: %d log files skipped unread: their names put them outside --since/--until\n", len(skipped))
 	}
 
+	var sr *stateRun
+	if old != nil {
+		sr, _ = planState(o.state, old, ins)
+		checker.RestoreCertStates(old.Certs)
+	}
+
 	out, commit, err := openOutput(o.output, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "logscan: %v\n", err)
@@ -297,9 +327,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 		}
 	}
-	read, werr := scan(ins, sum, checker, scanOptions{transcripts: transcripts, jobs: o.jobs, prog: prog, since: since, until: until}, emit)
+	read, held, werr := scan(ins, sum, checker, scanOptions{transcripts: transcripts, jobs: o.jobs, prog: prog, since: since, until: until, state: sr}, emit)
 	prog.finish()
+	var next *stateFile
+	if sr != nil {
+		next = sr.next(held, checker.CertStates(), ins)
+	}
 	res := sum.Result()
+	if sr != nil {
+		info := sr.info
+		res.State = &info
+	}
 	res.Findings, res.SkippedChecks = checker.Findings()
 	res.Exports = exports
 	res.FillCertificates(cfg.Certificates)
@@ -355,6 +393,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "logscan: %v\n", err)
 		return exitUsage
 	}
+	// The state moves on only once the report is out: a run that could
+	// not write its report reads the same logs again next time.
+	if next != nil {
+		if err := next.save(o.state); err != nil {
+			fmt.Fprintf(stderr, "logscan: %v\n", err)
+			return exitUsage
+		}
+	}
 	if show != "" && len(shown) == 0 && read > 0 {
 		if trace {
 			fmt.Fprintf(stderr, "logscan: no message %s in the logs given (send logs record InternetMessageId; receive logs do not)\n", show)
@@ -373,7 +419,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "logscan: %d input problems (unreadable lines or files); see input_errors\n", res.ErrorCount)
 		}
 	}
-	if read == 0 || (res.Rows == 0 && res.Sessions == 0) {
+	if sr != nil {
+		// Nothing new since the last run is a normal night.
+		if toRead := len(ins) - sr.info.Unchanged; toRead > 0 && read == 0 {
+			fmt.Fprintln(stderr, "logscan: none of the logs could be read")
+			return exitUsage
+		}
+	} else if read == 0 || (res.Rows == 0 && res.Sessions == 0) {
 		fmt.Fprintln(stderr, "logscan: no protocol-log rows could be read")
 		return exitUsage
 	}

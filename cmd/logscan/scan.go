@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"io"
+	"os"
 	"time"
 
 	"github.com/logscan/logscan/analyze"
@@ -16,6 +17,7 @@ type scanOptions struct {
 	jobs         int  // files parsed at once; 1 reads them one after another
 	prog         *progress
 	since, until time.Time // sessions outside are not reported; zero is unbounded
+	state        *stateRun // incremental: what to read of each input, sessions to carry
 }
 
 // inRange reports whether a session overlaps [since, until].
@@ -38,9 +40,16 @@ func (o scanOptions) inRange(s *analyze.Session) bool {
 // and a Stitcher joins the segments in file order: the sessions, their
 // order and so every report are the same as reading one file after
 // another.
-func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o scanOptions, emit func(*analyze.Session) error) (read int, err error) {
+//
+// In an incremental run (o.state) each input is read from where the last
+// run stopped, the sessions the last run left open are taken up first,
+// and the sessions still open at the end are returned (held), not
+// reported: the next run carries them on.
+func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o scanOptions, emit func(*analyze.Session) error) (read int, held []*analyze.Session, err error) {
 	var emitErr error
-	opts := analyze.Options{Transcripts: o.transcripts, Emit: func(s *analyze.Session) {
+	sr := o.state
+	keepRows := sr != nil
+	opts := analyze.Options{Transcripts: o.transcripts, KeepRows: keepRows, Emit: func(s *analyze.Session) {
 		if !o.inRange(s) {
 			return
 		}
@@ -50,26 +59,67 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 			emitErr = emit(s)
 		}
 	}}
+	planOf := func(i int) plan {
+		if sr == nil {
+			return plan{whole: true}
+		}
+		return sr.plans[i]
+	}
+	// finish ends the run: flush every open session, or, when incremental,
+	// only those that will not go on; the rest are held for the next run.
+	sources := map[string]bool{}
+	for _, in := range ins {
+		sources[in.Source.Key] = true
+	}
+	finish := func(flushIf func(func(*analyze.Session) bool), flush func(), hold func() []*analyze.Session) {
+		if sr == nil {
+			flush()
+			return
+		}
+		flushIf(func(s *analyze.Session) bool {
+			if sr.stale(s, sources) {
+				sr.info.Flushed++
+				return true
+			}
+			return false
+		})
+		held = hold()
+	}
 	if o.jobs <= 1 || len(ins) < 2 {
 		asm := analyze.NewAssembler(opts)
-		for _, in := range ins {
+		if sr != nil {
+			for _, c := range sr.carried() {
+				asm.Restore(c, sr.fieldsOf)
+			}
+		}
+		for i, in := range ins {
 			if emitErr != nil {
 				break
 			}
-			fs, ok := readOne(in, asm, sum.AddParseError, o.prog)
+			p := planOf(i)
+			if p.act == skipUnchanged {
+				o.prog.skip(in.Size)
+				o.prog.fileDone()
+				continue
+			}
+			fs, cp, ok := readOne(in, p, asm, sum.AddParseError, o.prog)
+			if sr != nil {
+				sr.done(in, p, cp, fs.Last, ok)
+			}
 			sum.AddFile(fs)
 			o.prog.fileDone()
 			if ok {
 				read++
 			}
 		}
-		asm.Flush()
+		finish(asm.FlushIf, asm.Flush, asm.Detach)
 		sum.SetEvicted(asm.Evicted())
-		return read, emitErr
+		return read, held, emitErr
 	}
 
 	type result struct {
 		fs   analyze.FileStats
+		cp   parser.Checkpoint
 		ok   bool
 		errs []error // the first parse errors, in order
 		more int     // parse errors past those
@@ -102,10 +152,16 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 		go func() {
 			for i := range next {
 				r := results[i]
-				wopts := analyze.Options{Transcripts: o.transcripts, KeepHeads: true,
+				p := planOf(i)
+				if p.act == skipUnchanged {
+					r.fs.Name = ""
+					close(r.done)
+					continue
+				}
+				wopts := analyze.Options{Transcripts: o.transcripts, KeepHeads: true, KeepRows: keepRows,
 					Emit: func(s *analyze.Session) { r.seg.Closed = append(r.seg.Closed, s) }}
 				asm := analyze.NewAssembler(wopts)
-				r.fs, r.ok = readOne(ins[i], asm, func(err error) {
+				r.fs, r.cp, r.ok = readOne(ins[i], p, asm, func(err error) {
 					if len(r.errs) < analyze.MaxInputErrors {
 						r.errs = append(r.errs, err)
 					} else {
@@ -118,9 +174,24 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 		}()
 	}
 	st := analyze.NewStitcher(opts)
+	if sr != nil {
+		for _, c := range sr.carried() {
+			st.Restore(c, sr.fieldsOf)
+		}
+	}
 	for i := range ins {
 		r := results[i]
 		<-r.done
+		if p := planOf(i); p.act == skipUnchanged {
+			o.prog.skip(ins[i].Size)
+			o.prog.fileDone()
+			results[i] = nil
+			<-slots
+			continue
+		}
+		if sr != nil {
+			sr.done(ins[i], planOf(i), r.cp, r.fs.Last, r.ok)
+		}
 		for _, e := range r.errs {
 			sum.AddParseError(e)
 		}
@@ -142,26 +213,51 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 				default:
 				}
 			}
-			return read, emitErr
+			return read, nil, emitErr
 		}
 	}
-	st.Flush()
+	finish(st.FlushIf, st.Flush, st.Hold)
 	sum.SetEvicted(st.Evicted())
-	return read, emitErr
+	return read, held, emitErr
 }
 
 // readOne reads one input. A read error ends that input but keeps what was
 // read before it.
-func readOne(in inputs.Input, asm *analyze.Assembler, parseError func(error), prog *progress) (analyze.FileStats, bool) {
+//
+// p says where to start and stop: an incremental run goes on from the
+// last run's checkpoint and leaves an unfinished last line for the next.
+// The checkpoint returned is where this read stopped.
+func readOne(in inputs.Input, p plan, asm *analyze.Assembler, parseError func(error), prog *progress) (analyze.FileStats, parser.Checkpoint, bool) {
 	fs := analyze.FileStats{Name: in.Name, Source: in.Source, LogType: in.LogType}
 	rc, err := in.Open()
 	if err != nil {
 		fs.Err = describe(err)
-		return fs, false
+		return fs, parser.Checkpoint{}, false
 	}
 	defer rc.Close()
-	rd := parser.NewReader(prog.reader(rc), in.Name)
+	var src io.Reader = rc
+	if !p.whole {
+		f, ok := rc.(*os.File)
+		if !ok {
+			fs.Err = "cannot be read from an offset"
+			return fs, parser.Checkpoint{}, false
+		}
+		end, err := lastLineEnd(f, p.from.Offset, p.end)
+		if err == nil && p.from.Offset > 0 {
+			_, err = f.Seek(p.from.Offset, io.SeekStart)
+		}
+		if err != nil {
+			fs.Err = describe(err)
+			return fs, parser.Checkpoint{}, false
+		}
+		prog.skip(p.from.Offset + (p.end - end))
+		src = io.LimitReader(f, end-p.from.Offset)
+	}
+	rd := parser.NewReader(prog.reader(src), in.Name)
 	rd.DefaultLogType = in.LogType
+	if p.from.Offset > 0 {
+		rd.Resume(p.from)
+	}
 	for {
 		rec, err := rd.Read()
 		if err == io.EOF {
@@ -191,5 +287,5 @@ func readOne(in inputs.Input, asm *analyze.Assembler, parseError func(error), pr
 		fs.LogType = h.LogType
 	}
 	fs.Stats = rd.Stats()
-	return fs, fs.Err == "" || fs.Stats.Bytes > 0
+	return fs, rd.Checkpoint(), fs.Err == "" || fs.Stats.Bytes > 0
 }
