@@ -421,6 +421,10 @@ func (s *Session) reply(rec *parser.Record, pos Pos, texts *interner) {
 	// right even after append moves it.
 	var rp *Reply
 	if len(s.Replies) < maxReplies {
+		if s.Replies == nil {
+			// A session to Exchange Online has a dozen replies: grow once.
+			s.Replies = make([]Reply, 0, 16)
+		}
 		s.Replies = append(s.Replies, r)
 		rp = &s.Replies[len(s.Replies)-1]
 	} else {
@@ -609,7 +613,10 @@ func (s *Session) info(rec *parser.Record, pos Pos) {
 // either the header of the multi-row layout (nothing after the words) or
 // the one-row layout (attribute names follow, values in data).
 func (s *Session) certHeader(dst **Certificate, rest, data []byte, at Line) {
-	c := &Certificate{Pos: at.Pos, Rows: []Line{at}}
+	// The multi-row layout adds up to seven attribute rows: room for all.
+	rows := make([]Line, 1, 8)
+	rows[0] = at
+	c := &Certificate{Pos: at.Pos, Rows: rows}
 	*dst = c
 	s.state.cert = c
 	if len(bytes.TrimSpace(rest)) > 0 && len(bytes.TrimSpace(data)) > 0 {

@@ -131,7 +131,7 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 		results[i] = &result{done: make(chan struct{})}
 	}
 	quit := make(chan struct{})
-	slots := make(chan struct{}, o.jobs+1) // segments in memory at once
+	slots := make(chan struct{}, o.jobs) // segments in memory at once
 	next := make(chan int)
 	go func() {
 		defer close(next)
