@@ -16,16 +16,28 @@ import (
 // logscan's own words, with a link to Microsoft's article.
 
 func isATTR35(r *Reply) bool {
-	return r.Enhanced == "4.4.62" || strings.Contains(strings.ToUpper(r.Text), "ATTR35")
+	return r.Enhanced == "4.4.62" || containsFold(r.Text, "ATTR35")
 }
 
 func isATTR36(r *Reply) bool {
-	return strings.Contains(strings.ToUpper(r.Text), "ATTR36")
+	return containsFold(r.Text, "ATTR36")
 }
 
 func isTenantAttribution(r *Reply) bool {
-	return !isATTR36(r) && (strings.Contains(strings.ToLower(r.Text), "tenantattribution") ||
-		(r.Enhanced == "5.7.64" && !strings.Contains(strings.ToUpper(r.Text), "ATTR")))
+	return !isATTR36(r) && (containsFold(r.Text, "tenantattribution") ||
+		(r.Enhanced == "5.7.64" && !containsFold(r.Text, "ATTR")))
+}
+
+// containsFold reports whether s contains the ASCII word sub, ignoring
+// ASCII case, without allocating (every session's replies go through it).
+func containsFold(s, sub string) bool {
+	n := len(sub)
+	for i := 0; i+n <= len(s); i++ {
+		if strings.EqualFold(s[i:i+n], sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // certContext describes what the session presented, for explanations.
