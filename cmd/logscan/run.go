@@ -48,7 +48,8 @@ Flags:
 // options are the parsed command line.
 type options struct {
 	format         string
-	output         string
+	formatSet      bool     // -f was given
+	outputs        []string // -o, in order
 	maxErrors      int
 	quiet          bool
 	version        bool
@@ -74,7 +75,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs := pflag.NewFlagSet("logscan", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVarP(&o.format, "format", "f", "text", "output format: text, json, ndjson, csv or html")
-	fs.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output")
+	fs.StringArrayVarP(&o.outputs, "output", "o", nil, "write the report to `FILE` instead of standard output; repeat for several reports of one run, each in the format its name ends in (.html, .json, .ndjson, .csv, .txt)")
 	fs.IntVar(&o.maxErrors, "max-errors", 10, "input problems listed in the text summary (all are counted)")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
@@ -106,6 +107,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	default:
 		return nil, fmt.Errorf("unknown --format %q: want text, json, ndjson, csv or html", o.format)
 	}
+	o.formatSet = fs.Changed("format")
 	if _, ok := analyze.ParseSeverity(o.failOn); !ok && o.failOn != "never" {
 		return nil, fmt.Errorf("unknown --fail-on %q: want error, warning, info or never", o.failOn)
 	}
@@ -266,18 +268,53 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		checker.RestoreCertStates(old.Certs)
 	}
 
-	out, commit, err := openOutput(o.output, stdout)
+	specs, err := outputSpecs(o, show != "")
 	if err != nil {
 		fmt.Fprintf(stderr, "logscan: %v\n", err)
 		return exitUsage
 	}
+	outs := make([]*output, 0, len(specs))
+	abandon := func() {
+		for _, out := range outs {
+			out.commit(false)
+		}
+	}
+	for _, sp := range specs {
+		w, commit, err := openOutput(sp.path, stdout)
+		if err != nil {
+			abandon()
+			fmt.Fprintf(stderr, "logscan: %v\n", err)
+			return exitUsage
+		}
+		outs = append(outs, &output{outSpec: sp, w: w, commit: commit})
+	}
 	meta := report.Meta{Version: version, Generated: generated, Inputs: paths}
 
 	var emit func(*analyze.Session) error
-	var flush func() error
 	transcripts := false
 	keep := newKeeper()
 	var shown []*analyze.Session
+	var emits []func(*analyze.Session) error
+	for _, out := range outs {
+		if show != "" {
+			break
+		}
+		switch out.format {
+		case "ndjson":
+			nd := report.NewNDJSON(out.w)
+			out.emit, out.flush = nd.Write, nd.Flush
+			emits = append(emits, out.emit)
+		case "csv":
+			c := report.NewCSV(out.w)
+			out.emit, out.flush = c.Write, c.Flush
+			emits = append(emits, out.emit)
+		case "html":
+			if !transcripts {
+				emits = append(emits, keep.add)
+			}
+			transcripts = true
+		}
+	}
 	switch {
 	case trace:
 		id := strings.Trim(show, "<>")
@@ -298,16 +335,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 			return nil
 		}
-	case o.quiet:
-	case o.format == "ndjson":
-		nd := report.NewNDJSON(out)
-		emit, flush = nd.Write, nd.Flush
-	case o.format == "csv":
-		c := report.NewCSV(out)
-		emit, flush = c.Write, c.Flush
-	case o.format == "html":
-		transcripts = true
-		emit = keep.add
+	case len(emits) == 1:
+		emit = emits[0]
+	case len(emits) > 1:
+		emit = func(s *analyze.Session) error {
+			for _, e := range emits {
+				if err := e(s); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
 	}
 	var total int64
 	for _, in := range ins {
@@ -352,46 +390,68 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		meta.Redacted = red.Replaced()
 	}
-	if flush != nil && werr == nil {
-		werr = flush()
+	// werr so far is an emit's error; which output failed is the one
+	// whose writer returns it again (the writers keep their first error).
+	failed := ""
+	if werr != nil {
+		failed = "the report"
+		if len(outs) == 1 {
+			failed = outName(outs[0].path)
+		}
 	}
-	if werr == nil && !o.quiet {
-		switch {
-		case trace:
-			id := show
-			if red != nil {
-				id = red.Text(show)
-			}
-			werr = report.Trace(out, id, shown)
-		case show != "":
-			for i, s := range shown {
-				if i > 0 {
-					fmt.Fprintln(out)
+	for _, out := range outs {
+		if werr != nil {
+			break
+		}
+		if out.flush != nil {
+			werr = out.flush()
+		}
+		if werr == nil {
+			switch {
+			case trace:
+				id := show
+				if red != nil {
+					id = red.Text(show)
 				}
-				if werr = report.Transcript(out, s); werr != nil {
-					break
+				werr = report.Trace(out.w, id, shown)
+			case show != "":
+				for i, s := range shown {
+					if i > 0 {
+						fmt.Fprintln(out.w)
+					}
+					if werr = report.Transcript(out.w, s); werr != nil {
+						break
+					}
 				}
+			case out.format == "text":
+				werr = report.Text(out.w, res, meta, report.TextOptions{MaxErrors: o.maxErrors, Width: termWidth(out.w), Color: useColor(out.w)})
+			case out.format == "json":
+				werr = report.JSON(out.w, res, meta)
+			case out.format == "html":
+				werr = report.HTML(out.w, res, meta, report.HTMLOptions{Sessions: keep.kept, SessionsMore: keep.more,
+					ListCommand: listCommand(meta.Inputs), Redacted: meta.Redacted})
 			}
-		case o.format == "text":
-			werr = report.Text(out, res, meta, report.TextOptions{MaxErrors: o.maxErrors, Width: termWidth(out), Color: useColor(out)})
-		case o.format == "json":
-			werr = report.JSON(out, res, meta)
-		case o.format == "html":
-			werr = report.HTML(out, res, meta, report.HTMLOptions{Sessions: keep.kept, SessionsMore: keep.more,
-				ListCommand: listCommand(meta.Inputs), Redacted: meta.Redacted})
+		}
+		if werr != nil {
+			failed = outName(out.path)
 		}
 	}
 	if werr != nil {
-		commit(false)
+		abandon()
 		if isBrokenPipe(werr) {
 			return exitOK // the reader went away (logscan ... | head): not an error
 		}
-		fmt.Fprintf(stderr, "logscan: write %s: %v\n", outName(o.output), werr)
+		fmt.Fprintf(stderr, "logscan: write %s: %v\n", failed, werr)
 		return exitUsage
 	}
-	if err := commit(true); err != nil {
-		fmt.Fprintf(stderr, "logscan: %v\n", err)
-		return exitUsage
+	for i, out := range outs {
+		if err := out.commit(true); err != nil {
+			for _, rest := range outs[i+1:] {
+				rest.commit(false)
+			}
+			fmt.Fprintf(stderr, "logscan: %v\n", err)
+			return exitUsage
+		}
 	}
 	// The state moves on only once the report is out: a run that could
 	// not write its report reads the same logs again next time.
@@ -412,9 +472,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if show != "" {
 		return exitOK
 	}
-	if o.format != "text" || o.output != "" {
-		// The text summary lists input problems itself; other formats say
-		// on stderr that there were some.
+	if !(len(outs) == 1 && outs[0].path == "" && outs[0].format == "text") {
+		// The text summary on the terminal lists input problems itself;
+		// otherwise say on stderr that there were some.
 		if res.ErrorCount > 0 && !o.quiet && show == "" {
 			fmt.Fprintf(stderr, "logscan: %d input problems (unreadable lines or files); see input_errors\n", res.ErrorCount)
 		}
@@ -435,6 +495,79 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	return exitOK
+}
+
+// outSpec is one report to write: a file (or "" for standard output)
+// and its format.
+type outSpec struct {
+	path, format string
+}
+
+// output is an outSpec being written.
+type output struct {
+	outSpec
+	w      io.Writer
+	commit func(ok bool) error
+	emit   func(*analyze.Session) error // ndjson and csv write each session as it ends
+	flush  func() error
+}
+
+// formatOf returns the format a report file's name asks for, or "".
+func formatOf(path string) string {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".html", ".htm":
+		return "html"
+	case ".json":
+		return "json"
+	case ".ndjson", ".jsonl":
+		return "ndjson"
+	case ".csv":
+		return "csv"
+	case ".txt", ".text":
+		return "text"
+	}
+	return ""
+}
+
+// outputSpecs decides the reports to write. No -o: standard output, in
+// --format (nothing with --quiet). One -o: --format when given, else the
+// format its name ends in, else text. Several -o: each in the format its
+// name ends in, so one run (one read of the logs, one step of --state)
+// writes the HTML report and the JSON for other tools.
+func outputSpecs(o *options, show bool) ([]outSpec, error) {
+	switch {
+	case len(o.outputs) == 0:
+		if o.quiet && !show {
+			return nil, nil
+		}
+		return []outSpec{{"", o.format}}, nil
+	case len(o.outputs) == 1:
+		f := o.format
+		if !o.formatSet && !show {
+			if g := formatOf(o.outputs[0]); g != "" {
+				f = g
+			}
+		}
+		return []outSpec{{o.outputs[0], f}}, nil
+	case show:
+		return nil, errors.New("show and trace write one transcript: give one -o")
+	case o.formatSet:
+		return nil, errors.New("with several -o, each report's format comes from its name (.html, .json, .ndjson, .csv, .txt): drop --format")
+	}
+	var out []outSpec
+	seen := map[string]bool{}
+	for _, p := range o.outputs {
+		f := formatOf(p)
+		if f == "" {
+			return nil, fmt.Errorf("-o %s: with several -o, name each report .html, .json, .ndjson, .csv or .txt so that its format is known", p)
+		}
+		if p == "-" || seen[p] {
+			return nil, fmt.Errorf("-o %s: given twice, or standard output among several reports", p)
+		}
+		seen[p] = true
+		out = append(out, outSpec{p, f})
+	}
+	return out, nil
 }
 
 func outName(path string) string {
