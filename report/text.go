@@ -39,8 +39,16 @@ func Text(w io.Writer, r *analyze.Result, meta Meta, o TextOptions) error {
 	p := &printer{w: w}
 
 	// What was read.
-	p.linef("logscan %s: %s in %s, %s rows%s", meta.Version, plural(len(r.Files), "file"),
-		humanize.IBytes(uint64(r.Bytes)), humanize.Comma(int64(r.Rows)), readNotes(r))
+	switch {
+	case r.State != nil && len(r.Files) == 0:
+		p.linef("logscan %s: nothing new since the last run", meta.Version)
+	case r.State != nil:
+		p.linef("logscan %s: %s in %s, %s rows%s new since the last run", meta.Version, plural(len(r.Files), "file"),
+			humanize.IBytes(uint64(r.Bytes)), humanize.Comma(int64(r.Rows)), readNotes(r))
+	default:
+		p.linef("logscan %s: %s in %s, %s rows%s", meta.Version, plural(len(r.Files), "file"),
+			humanize.IBytes(uint64(r.Bytes)), humanize.Comma(int64(r.Rows)), readNotes(r))
+	}
 	if !r.Start.IsZero() {
 		p.linef("Time span: %s to %s UTC (%s)", r.Start.UTC().Format("2006-01-02 15:04:05"),
 			r.End.UTC().Format("2006-01-02 15:04:05"), span(r.End.Sub(r.Start)))
