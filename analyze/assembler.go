@@ -83,10 +83,11 @@ type stream struct {
 // order, files of one source in name order (see [SortFiles]); sessions
 // carry over from one file to the next.
 type Assembler struct {
-	opts    Options
-	streams map[streamKey]*stream
-	last    *stream
-	lastKey streamKey
+	opts     Options
+	streams  map[streamKey]*stream
+	last     *stream
+	lastKey  streamKey
+	lastSess *Session // the session of the last row, while it is open
 
 	head, tail *Session // open sessions, least recently active first
 	nopen      int
@@ -124,7 +125,11 @@ func (a *Assembler) Add(src Source, file string, rec *parser.Record) {
 		}
 		a.last, a.lastKey = st, k
 	}
-	s := st.open[string(rec.SessionID)]
+	// Rows of one session mostly come in runs: try the last one first.
+	s := a.lastSess
+	if s == nil || s.ID != string(rec.SessionID) || s.Source != src.Key || s.keyType != rec.LogType {
+		s = st.open[string(rec.SessionID)]
+	}
 	if s == nil {
 		s = newSession(src, rec.LogType, string(rec.SessionID))
 		s.state.order = a.order
@@ -143,6 +148,7 @@ func (a *Assembler) Add(src Source, file string, rec *parser.Record) {
 		maxRows = headMaxRows
 	}
 	s.add(rec, file, maxRows, a.texts)
+	a.lastSess = s
 	if s.Rows == 1 && a.opts.KeepHeads && rec.Seq != 0 {
 		// The session may have begun in an earlier file (Exchange numbers
 		// a session's rows from 0; sessions seen from their '+' row on
@@ -229,6 +235,9 @@ func (a *Assembler) pushBack(s *Session) {
 }
 
 func (a *Assembler) unlink(s *Session) {
+	if a.lastSess == s {
+		a.lastSess = nil
+	}
 	p, n := s.state.prev, s.state.next
 	if p != nil {
 		p.state.next = n

@@ -28,12 +28,14 @@ func isTenantAttribution(r *Reply) bool {
 		(r.Enhanced == "5.7.64" && !containsFold(r.Text, "ATTR")))
 }
 
-// containsFold reports whether s contains the ASCII word sub, ignoring
-// ASCII case, without allocating (every session's replies go through it).
+// containsFold reports whether s contains sub, ignoring ASCII case,
+// without allocating (every session's replies go through it). sub is
+// ASCII and starts with a letter.
 func containsFold(s, sub string) bool {
 	n := len(sub)
+	lo, up := sub[0]|0x20, sub[0]&^0x20
 	for i := 0; i+n <= len(s); i++ {
-		if strings.EqualFold(s[i:i+n], sub) {
+		if c := s[i]; (c == lo || c == up) && strings.EqualFold(s[i:i+n], sub) {
 			return true
 		}
 	}
