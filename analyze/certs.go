@@ -33,7 +33,9 @@ func algorithm(text []byte, label string) (string, int) {
 	bits := 0
 	if j := bytes.Index(rest, []byte("with strength ")); j >= 0 && j < len(name)+8 {
 		n := firstWord(rest[j+len("with strength "):])
-		bits, _ = strconv.Atoi(string(n))
+		if b, err := strconv.Atoi(string(n)); err == nil && b > 0 && b <= 1<<16 {
+			bits = b
+		}
 	}
 	return name, bits
 }

@@ -158,6 +158,11 @@ func FuzzParseTLS(f *testing.F) {
 				t.Fatalf("parseTLS(%q): algorithm %q", text, name)
 			}
 		}
+		for _, bits := range []int{tls.CipherBits, tls.KeyExchangeBits} {
+			if bits < 0 || bits > 1<<16 {
+				t.Fatalf("parseTLS(%q): strength %d bits", text, bits)
+			}
+		}
 	})
 }
 

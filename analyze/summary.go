@@ -22,6 +22,7 @@ type FileStats struct {
 	Source  Source
 	LogType parser.LogType
 	parser.Stats
+	Encoding    parser.Encoding
 	First, Last time.Time // earliest and latest row time
 	Err         string    // an error that stopped reading it, if any
 }
@@ -77,16 +78,20 @@ type Result struct {
 	Rows        int
 	BadRows     int
 	SkippedRows int
-	Sessions    int
-	NotComplete int
-	Evicted     int
-	ByOutcome   map[Outcome]int
-	Start, End  time.Time
-	Connectors  []ConnectorStats
-	Codes       []CodeStats
-	Certs       []CertStats
-	Errors      []InputError
-	ErrorCount  int
+	// RepairedRows were read from damaged copies (markdown, HTML, rows
+	// run together ...) after a repair; UTF16Files were UTF-16 copies.
+	RepairedRows int
+	UTF16Files   int
+	Sessions     int
+	NotComplete  int
+	Evicted      int
+	ByOutcome    map[Outcome]int
+	Start, End   time.Time
+	Connectors   []ConnectorStats
+	Codes        []CodeStats
+	Certs        []CertStats
+	Errors       []InputError
+	ErrorCount   int
 	// Truncated says a table hit its cap and lumps the rest together.
 	Truncated bool
 
@@ -259,6 +264,10 @@ func (s *Summary) AddFile(f FileStats) {
 	s.r.Rows += f.Rows
 	s.r.BadRows += f.Bad
 	s.r.SkippedRows += f.Skipped
+	s.r.RepairedRows += f.Repaired
+	if f.Encoding != parser.EncodingUTF8 {
+		s.r.UTF16Files++
+	}
 	if f.Err != "" {
 		s.AddError(InputError{File: f.Name, Reason: f.Err})
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/dustin/go-humanize"
 
 	"github.com/logscan/logscan/analyze"
+	"github.com/logscan/logscan/parser"
 )
 
 // The HTML report is one self-contained file: CSS inline, the chart as
@@ -143,6 +144,7 @@ type codeRow struct {
 
 type fileRow struct {
 	Name, Source, Log, Size, Rows, Bad, Span, Err string
+	Note                                          string // repaired rows, UTF-16
 }
 
 type htmlSession struct {
@@ -279,7 +281,7 @@ func newHTMLData(r *analyze.Result, meta Meta, o HTMLOptions) *htmlData {
 		}
 		d.Files = append(d.Files, fileRow{Name: f.Name, Source: f.Source.Label(), Log: f.LogType.String(),
 			Size: humanize.IBytes(uint64(f.Bytes)), Rows: humanize.Comma(int64(f.Rows)), Bad: humanize.Comma(int64(f.Bad)),
-			Span: span, Err: f.Err})
+			Span: span, Err: f.Err, Note: fileNote(f)})
 	}
 	for s := range servers {
 		d.Servers = append(d.Servers, s)
@@ -545,4 +547,17 @@ func newChart(r *analyze.Result) *chart {
 	ch.Summary = fmt.Sprintf("Sessions per %s by outcome, %s to %s UTC; the tallest %s has %s sessions.",
 		ch.Step, stamp(start), stamp(end.Add(step)), ch.Step, humanize.Comma(int64(maxTotal)))
 	return ch
+}
+
+// fileNote says how a file had to be read, when it was not as Exchange
+// writes it.
+func fileNote(f analyze.FileStats) string {
+	var n []string
+	if f.Encoding != parser.EncodingUTF8 {
+		n = append(n, "read as "+f.Encoding.String())
+	}
+	if f.Repaired > 0 {
+		n = append(n, humanize.Comma(int64(f.Repaired))+" rows repaired (a damaged copy)")
+	}
+	return strings.Join(n, "; ")
 }

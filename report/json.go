@@ -241,34 +241,38 @@ type Redaction struct {
 
 // Summary is the headline counts.
 type Summary struct {
-	Files       int            `json:"files"`
-	Bytes       int64          `json:"bytes"`
-	Rows        int            `json:"rows"`
-	BadRows     int            `json:"bad_rows"`
-	SkippedRows int            `json:"skipped_rows"`
-	Sessions    int            `json:"sessions"`
-	Incomplete  int            `json:"incomplete"`
-	Evicted     int            `json:"evicted"`
-	ByOutcome   map[string]int `json:"by_outcome"`
-	Start       *string        `json:"start"`
-	End         *string        `json:"end"`
-	Truncated   bool           `json:"truncated"`
+	Files        int            `json:"files"`
+	Bytes        int64          `json:"bytes"`
+	Rows         int            `json:"rows"`
+	BadRows      int            `json:"bad_rows"`
+	SkippedRows  int            `json:"skipped_rows"`
+	RepairedRows int            `json:"repaired_rows"`
+	Sessions     int            `json:"sessions"`
+	Incomplete   int            `json:"incomplete"`
+	Evicted      int            `json:"evicted"`
+	ByOutcome    map[string]int `json:"by_outcome"`
+	Start        *string        `json:"start"`
+	End          *string        `json:"end"`
+	Truncated    bool           `json:"truncated"`
 }
 
 // File is what was read from one input.
 type File struct {
-	Name    string  `json:"name"`
-	Source  string  `json:"source"`
-	Server  string  `json:"server"`
-	Service string  `json:"service"`
-	LogType string  `json:"log_type"`
-	Bytes   int64   `json:"bytes"`
-	Rows    int     `json:"rows"`
-	BadRows int     `json:"bad_rows"`
-	Skipped int     `json:"skipped_rows"`
-	First   *string `json:"first"`
-	Last    *string `json:"last"`
-	Error   string  `json:"error"`
+	Name    string `json:"name"`
+	Source  string `json:"source"`
+	Server  string `json:"server"`
+	Service string `json:"service"`
+	LogType string `json:"log_type"`
+	Bytes   int64  `json:"bytes"`
+	Rows    int    `json:"rows"`
+	BadRows int    `json:"bad_rows"`
+	Skipped int    `json:"skipped_rows"`
+	// Repaired rows were read after repairing a damaged copy.
+	Repaired int     `json:"repaired_rows"`
+	Encoding string  `json:"encoding"`
+	First    *string `json:"first"`
+	Last     *string `json:"last"`
+	Error    string  `json:"error"`
 }
 
 // Connector counts one connector's sessions.
@@ -381,7 +385,7 @@ func outcomes(m map[analyze.Outcome]int) map[string]int {
 func NewDocument(r *analyze.Result, meta Meta) *Document {
 	d := &Document{
 		Schema: Schema, Version: meta.Version, Generated: jsonTime(meta.Generated), Inputs: meta.Inputs,
-		Summary: Summary{Files: len(r.Files), Bytes: r.Bytes, Rows: r.Rows, BadRows: r.BadRows, SkippedRows: r.SkippedRows,
+		Summary: Summary{Files: len(r.Files), Bytes: r.Bytes, Rows: r.Rows, BadRows: r.BadRows, SkippedRows: r.SkippedRows, RepairedRows: r.RepairedRows,
 			Sessions: r.Sessions, Incomplete: r.NotComplete, Evicted: r.Evicted, ByOutcome: outcomes(r.ByOutcome),
 			Start: jsonTime(r.Start), End: jsonTime(r.End), Truncated: r.Truncated},
 		Files: []File{}, Connectors: []Connector{}, Codes: []Code{}, Certificates: []CertUse{},
@@ -411,7 +415,7 @@ func NewDocument(r *analyze.Result, meta Meta) *Document {
 	for _, f := range r.Files {
 		d.Files = append(d.Files, File{Name: f.Name, Source: f.Source.Key, Server: f.Source.Server, Service: f.Source.Service,
 			LogType: f.LogType.String(), Bytes: f.Bytes, Rows: f.Rows, BadRows: f.Bad, Skipped: f.Skipped,
-			First: jsonTime(f.First), Last: jsonTime(f.Last), Error: f.Err})
+			Repaired: f.Repaired, Encoding: f.Encoding.String(), First: jsonTime(f.First), Last: jsonTime(f.Last), Error: f.Err})
 	}
 	for _, c := range r.Connectors {
 		d.Connectors = append(d.Connectors, Connector{Server: c.Server, LogType: c.LogType.String(), Connector: c.Connector,

@@ -200,6 +200,12 @@ func readNotes(r *analyze.Result) string {
 	if r.SkippedRows > 0 {
 		n = append(n, humanize.Comma(int64(r.SkippedRows))+" skipped (not SMTP protocol logs)")
 	}
+	if r.RepairedRows > 0 {
+		n = append(n, humanize.Comma(int64(r.RepairedRows))+" repaired (damaged copies: markdown, HTML, rows run together)")
+	}
+	if r.UTF16Files > 0 {
+		n = append(n, plural(r.UTF16Files, "UTF-16 file"))
+	}
 	return joinParen(n)
 }
 

@@ -287,5 +287,6 @@ func readOne(in inputs.Input, p plan, asm *analyze.Assembler, parseError func(er
 		fs.LogType = h.LogType
 	}
 	fs.Stats = rd.Stats()
+	fs.Encoding = rd.Encoding()
 	return fs, rd.Checkpoint(), fs.Err == "" || fs.Stats.Bytes > 0
 }
