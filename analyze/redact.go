@@ -529,29 +529,70 @@ func (r *Redactor) phraseTok(t *tokenTable, value string) string {
 	}
 	v := r.tok(t, l)
 	if len(l) >= 4 {
-		first := l
-		for i := 0; i < len(l); i++ {
-			if !isRunByte(l[i]) {
-				first = l[:i]
-				break
-			}
-		}
-		if first != "" {
-			r.phraseFirst[first[0]] = true
-			if r.phraseMin == 0 || len(first) < r.phraseMin {
-				r.phraseMin = len(first)
-			}
-			r.phraseMax = max(r.phraseMax, len(first))
-			ps := append(r.phrases[first], phrase{lower: l, token: v})
-			// longest first, so "Contoso Ltd." wins over "Contoso"
-			for i := len(ps) - 1; i > 0 && len(ps[i].lower) > len(ps[i-1].lower); i-- {
-				ps[i], ps[i-1] = ps[i-1], ps[i]
-			}
-			r.phrases[first] = ps
-			r.forget()
-		}
+		r.addPhrase(l, v)
 	}
 	return v
+}
+
+// addPhrase makes text replace the phrase l (lower case) with token.
+func (r *Redactor) addPhrase(l, token string) {
+	first := l
+	for i := 0; i < len(l); i++ {
+		if !isRunByte(l[i]) {
+			first = l[:i]
+			break
+		}
+	}
+	if first == "" {
+		return
+	}
+	for _, p := range r.phrases[first] {
+		if p.lower == l {
+			return
+		}
+	}
+	r.phraseFirst[first[0]] = true
+	if r.phraseMin == 0 || len(first) < r.phraseMin {
+		r.phraseMin = len(first)
+	}
+	r.phraseMax = max(r.phraseMax, len(first))
+	ps := append(r.phrases[first], phrase{lower: l, token: token})
+	// longest first, so "Contoso Ltd." wins over "Contoso"
+	for i := len(ps) - 1; i > 0 && len(ps[i].lower) > len(ps[i-1].lower); i-- {
+		ps[i], ps[i-1] = ps[i-1], ps[i]
+	}
+	r.phrases[first] = ps
+	r.forget()
+}
+
+// learnDomainWord makes the distinctive label of a redacted domain
+// ("contoso" of contoso.com) a phrase of its own, so that the
+// organisation's name in free text ("Outbound to Contoso Partners", a
+// connector name) goes with the domain: "Outbound to domain-1 Partners".
+// Labels that are words of mail and of Exchange's own messages stay: they
+// carry the diagnosis.
+func (r *Redactor) learnDomainWord(label, domainTok string) {
+	if len(label) < 4 || notServers[label] || mailWords[label] || r.isToken(label) {
+		return
+	}
+	for i := 0; i < len(label); i++ {
+		if !isRunByte(label[i]) || label[i] == '.' {
+			return
+		}
+	}
+	r.addPhrase(label, domainTok)
+}
+
+// mailWords are words of SMTP replies, Exchange's log rows and connector
+// names that must stay readable even when a domain is named after one.
+var mailWords = map[string]bool{
+	"office": true, "online": true, "microsoft": true, "outlook": true, "protection": true, "connector": true,
+	"partner": true, "partners": true, "service": true, "services": true, "message": true, "access": true,
+	"denied": true, "tenant": true, "attribution": true, "region": true, "certificate": true, "cloud": true,
+	"hybrid": true, "sender": true, "recipient": true, "queued": true, "delivery": true, "ready": true,
+	"secure": true, "transport": true, "sending": true, "remote": true, "received": true, "closing": true,
+	"channel": true, "resetting": true, "group": true, "global": true, "messaging": true, "mailbox": true,
+	"mailer": true, "postmaster": true, "spam": true, "security": true, "system": true, "systems": true,
 }
 
 // forget drops cached answers after a new name was learned.
@@ -582,7 +623,33 @@ func (r *Redactor) learnSession(s *Session) {
 		if c != nil {
 			r.dn(c.Subject)
 			r.dn(c.Issuer)
+			for _, n := range c.SANs {
+				r.learnDomain(n)
+			}
 		}
+	}
+	// The domains of the session's names and addresses, so that the
+	// words they make known (learnDomainWord) apply to every field of
+	// this session, the connector name first among them.
+	for _, n := range []string{s.EHLO, s.RemoteHost} {
+		r.learnDomain(n)
+	}
+	for i := range s.Messages {
+		m := &s.Messages[i]
+		r.learnDomain(m.XOORG)
+		for _, a := range append([]string{m.From}, m.To...) {
+			if at := strings.LastIndexByte(a, '@'); at >= 0 {
+				r.learnDomain(a[at+1:])
+			}
+		}
+	}
+}
+
+// learnDomain gives a host or domain name its tokens now.
+func (r *Redactor) learnDomain(n string) {
+	n = strings.Trim(strings.TrimSpace(n), "<>.")
+	if strings.IndexByte(n, '.') > 0 && validHostChars(n) {
+		r.hostName(n)
 	}
 }
 
@@ -766,7 +833,9 @@ func (r *Redactor) mapHost(n string, wild bool) hostEntry {
 		}
 		k = 3
 	}
-	dom := r.tok(&r.domain, strings.Join(labels[len(labels)-k:], ".")) + ".example"
+	domTok := r.tok(&r.domain, strings.Join(labels[len(labels)-k:], "."))
+	r.learnDomainWord(labels[len(labels)-k], domTok)
+	dom := domTok + ".example"
 	if len(labels) == k {
 		return hostEntry{out: dom}
 	}

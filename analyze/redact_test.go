@@ -250,6 +250,27 @@ func TestRedactTextLearned(t *testing.T) {
 	}
 }
 
+// The distinctive label of a redacted domain goes with it in free text:
+// an organisation's name in a connector name does not survive.
+func TestRedactDomainWord(t *testing.T) {
+	r := analyze.NewRedactor(nil)
+	r.Learn(&analyze.Session{
+		LocalCert: &analyze.Certificate{Subject: "CN=mail.contoso.com", SANs: []string{"mail.contoso.com", "smtp.office-partner.net"}},
+		Messages:  []analyze.Message{{From: "a@fabrikam.co.uk"}},
+	})
+	for _, c := range [][2]string{
+		{"Outbound to Contoso Partners", "Outbound to domain-1 Partners"},
+		{"CONTOSO relay", "domain-1 relay"},
+		{"Fabrikam via Office 365", "domain-3 via Office 365"},
+		{"Outbound to Office 365", "Outbound to Office 365"},
+		{"Contosos", "Contosos"},
+	} {
+		if got := r.Text(c[0]); got != c[1] {
+			t.Errorf("Text(%q) = %q, want %q", c[0], got, c[1])
+		}
+	}
+}
+
 func TestRedactPath(t *testing.T) {
 	for _, c := range []redactCase{
 		{"sample", "testdata/samples/EXCH01/TransportRoles/Logs/Hub/ProtocolLog/SmtpSend/SEND2024030520-1.LOG",
