@@ -270,13 +270,24 @@ func IsEOPAddress(endpoint string) bool {
 // IsEXOHost reports whether a host name belongs to Exchange Online
 // (…protection.outlook.com, …outlook.com, …onmicrosoft.com).
 func IsEXOHost(h string) bool {
-	h = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(h)), ".")
-	for _, sfx := range []string{"protection.outlook.com", "outlook.com", "onmicrosoft.com"} {
-		if h == sfx || strings.HasSuffix(h, "."+sfx) {
+	h = strings.TrimSuffix(strings.TrimSpace(h), ".")
+	for _, sfx := range exoDomains {
+		if underDomain(h, sfx) {
 			return true
 		}
 	}
 	return false
+}
+
+var exoDomains = []string{"protection.outlook.com", "outlook.com", "onmicrosoft.com"}
+
+// underDomain reports whether host h is dom or a name under it, ignoring
+// ASCII case, without allocating (it runs for every session).
+func underDomain(h, dom string) bool {
+	if len(h) < len(dom) || !strings.EqualFold(h[len(h)-len(dom):], dom) {
+		return false
+	}
+	return len(h) == len(dom) || h[len(h)-len(dom)-1] == '.'
 }
 
 // legacyHosts are retired Office 365 endpoints that route to the wrong
@@ -285,9 +296,9 @@ var legacyHosts = []string{"mail.messaging.microsoft.com", "mail.global.frontbri
 
 // IsLegacyHost reports whether h is a retired Office 365 endpoint.
 func IsLegacyHost(h string) bool {
-	h = strings.TrimSuffix(strings.ToLower(strings.Trim(strings.TrimSpace(h), "[]")), ".")
+	h = strings.TrimSuffix(strings.Trim(strings.TrimSpace(h), "[]"), ".")
 	for _, l := range legacyHosts {
-		if h == l || strings.HasSuffix(h, "."+l) {
+		if underDomain(h, l) {
 			return true
 		}
 	}

@@ -46,6 +46,10 @@ type hit struct {
 	key      string
 	severity Severity
 	lines    []Line
+	// reply and cert add their rows to the evidence; they are looked up
+	// only for the first sessions of a finding, which keep evidence.
+	reply *Reply
+	cert  *Certificate
 	// describe renders the finding from the first session that shows it;
 	// it runs once per finding.
 	describe func() (title, explanation, remedy, link string)
@@ -55,6 +59,9 @@ type hit struct {
 // findings. Use one Checker per run: NewChecker, Check per session (before
 // the session is written out, so it carries its finding ids), Findings.
 type Checker struct {
+	cur        sessionFacts // the session being checked
+	matches    map[matchKey]CertMatch
+	coverages  map[string]Coverage
 	cfg        Config
 	found      map[string]*found
 	order      int
@@ -103,7 +110,8 @@ func NewChecker(cfg Config) *Checker {
 	}
 	c := &Checker{cfg: cfg, found: map[string]*found{}, certs: map[string]*parser.ExchangeCertificate{},
 		sendByName: map[string]*parser.SendConnector{}, changes: map[string]*certTrack{},
-		usage: map[string]*usage{}, firstFile: map[string]string{}, midway: map[string]*midway{}, perRule: map[string]int{}}
+		usage: map[string]*usage{}, firstFile: map[string]string{}, midway: map[string]*midway{}, perRule: map[string]int{},
+		matches: map[matchKey]CertMatch{}, coverages: map[string]Coverage{}}
 	c.ipConns = IPConnectors(cfg.Inbound)
 	for i := range cfg.Certificates {
 		x := &cfg.Certificates[i]
@@ -151,6 +159,8 @@ func RuleIDs() []string {
 // Check runs every rule on a finished session and records its finding ids
 // in s.Findings.
 func (c *Checker) Check(s *Session) {
+	c.cur = sessionFacts{s: s}
+	defer func() { c.cur = sessionFacts{} }()
 	ids := s.Findings[:0]
 	add := func(h hit) {
 		if !slices.Contains(ids, h.id) {
@@ -167,9 +177,12 @@ func (c *Checker) Check(s *Session) {
 		}
 		r.check(c, s, add)
 	}
-	for _, h := range c.config {
-		if h.key == "connector:"+strings.ToLower(s.Connector) {
-			add(h)
+	if len(c.config) > 0 {
+		conn := c.connLower(s)
+		for _, h := range c.config {
+			if k, ok := strings.CutPrefix(h.key, "connector:"); ok && k == conn {
+				add(h)
+			}
 		}
 	}
 	if ids == nil {
@@ -237,7 +250,15 @@ func (c *Checker) record(s *Session, h hit) {
 	}
 	if f.Sessions <= evidenceSessions {
 		n := 0
-		for _, l := range h.lines {
+		lines := h.lines
+		if h.reply != nil || h.cert != nil {
+			lines = nil
+			if h.reply != nil {
+				lines = append(lines, replyLine(h.reply))
+			}
+			lines = append(append(lines, h.lines...), certLines(h.cert)...)
+		}
+		for _, l := range lines {
 			if l.Raw == "" || n == evidenceLines {
 				continue
 			}
@@ -388,6 +409,83 @@ func sessionsSentence(f Finding) string {
 // one, or (with --send-connectors) its send connector's smart host is an
 // Exchange Online host.
 func (c *Checker) toEXO(s *Session) bool {
+	if c.cur.s == s {
+		if !c.cur.exoKnown {
+			c.cur.exo, c.cur.exoKnown = c.toEXOUncached(s), true
+		}
+		return c.cur.exo
+	}
+	return c.toEXOUncached(s)
+}
+
+// sessionFacts are what several rules ask of the session being checked,
+// worked out once.
+type sessionFacts struct {
+	s          *Session
+	exo        bool
+	exoKnown   bool
+	names      []string
+	namesKnown bool
+	conn       string // the connector's name in lower case
+	connKnown  bool
+}
+
+// matchKey names a certificate (by thumbprint: one certificate, one set
+// of names) and whether accepted domains count, for the match cache.
+type matchKey struct {
+	thumbprint string
+	domains    bool
+	n          int    // the names looked up (a session may have logged
+	first      string // fewer of them, or have them from the export)
+}
+
+// maxCached bounds the match and coverage caches (hostile input can
+// present any number of certificates).
+const maxCached = 1024
+
+// match is MatchCertificate against the inbound connectors, worked out
+// once per certificate: most sessions present the same one.
+func (c *Checker) match(s *Session, names []string, domains []parser.AcceptedDomain) CertMatch {
+	if s.LocalCert == nil || s.LocalCert.Thumbprint == "" || len(names) == 0 {
+		return MatchCertificate(names, c.cfg.Inbound, domains)
+	}
+	k := matchKey{s.LocalCert.Thumbprint, domains != nil, len(names), names[0]}
+	if m, ok := c.matches[k]; ok {
+		return m
+	}
+	m := MatchCertificate(names, c.cfg.Inbound, domains)
+	if len(c.matches) >= maxCached {
+		clear(c.matches)
+	}
+	c.matches[k] = m
+	return m
+}
+
+// coverage is AcceptedCoverage against the accepted domains, cached.
+func (c *Checker) coverage(name string) Coverage {
+	if cov, ok := c.coverages[name]; ok {
+		return cov
+	}
+	cov := AcceptedCoverage(name, c.cfg.Domains)
+	if len(c.coverages) >= maxCached {
+		clear(c.coverages)
+	}
+	c.coverages[name] = cov
+	return cov
+}
+
+// connLower returns the session's connector name in lower case.
+func (c *Checker) connLower(s *Session) string {
+	if c.cur.s == s {
+		if !c.cur.connKnown {
+			c.cur.conn, c.cur.connKnown = strings.ToLower(s.Connector), true
+		}
+		return c.cur.conn
+	}
+	return strings.ToLower(s.Connector)
+}
+
+func (c *Checker) toEXOUncached(s *Session) bool {
 	if s.LogType == parser.LogReceive {
 		return false
 	}
@@ -401,7 +499,7 @@ func (c *Checker) toEXO(s *Session) bool {
 			}
 		}
 	}
-	if sc := c.sendByName[strings.ToLower(s.Connector)]; sc != nil {
+	if sc := c.sendByName[c.connLower(s)]; sc != nil {
 		if sc.CloudServicesMailEnabled {
 			return true
 		}
@@ -411,13 +509,23 @@ func (c *Checker) toEXO(s *Session) bool {
 			}
 		}
 	}
-	l := strings.ToLower(s.Connector)
+	l := c.connLower(s)
 	return strings.Contains(l, "office 365") || strings.Contains(l, "exchange online") || strings.Contains(l, "o365")
 }
 
 // localNames returns the DNS names of the certificate a session presented,
 // filled from the --certificates export when the log has only a thumbprint.
 func (c *Checker) localNames(s *Session) []string {
+	if c.cur.s == s {
+		if !c.cur.namesKnown {
+			c.cur.names, c.cur.namesKnown = c.localNamesUncached(s), true
+		}
+		return c.cur.names
+	}
+	return c.localNamesUncached(s)
+}
+
+func (c *Checker) localNamesUncached(s *Session) []string {
 	names := CertNames(s.LocalCert)
 	if len(names) == 0 && s.LocalCert != nil {
 		if x := c.certs[s.LocalCert.Thumbprint]; x != nil {

@@ -69,7 +69,7 @@ func (c *Checker) attributionContext(s *Session) string {
 	if c.cfg.HaveDomains {
 		doms = c.cfg.Domains
 	}
-	m := MatchCertificate(names, c.cfg.Inbound, doms)
+	m := c.match(s, names, doms)
 	switch {
 	case m.Connector != nil && (doms == nil || m.Coverage.Covered):
 		return fmt.Sprintf("By the exports, inbound connector \"%s\" (TlsSenderCertificateName \"%s\") does match this certificate, so attribution should work now: if the exports were taken after the failures, the connector may already have been fixed.",
@@ -120,12 +120,12 @@ func (c *Checker) suggestName(s *Session) string {
 	keys := CertLookupKeys(names)
 	if c.cfg.HaveDomains {
 		for _, k := range keys {
-			if strings.HasPrefix(k, "*.") && AcceptedCoverage(k, c.cfg.Domains).Covered {
+			if strings.HasPrefix(k, "*.") && c.coverage(k).Covered {
 				return k
 			}
 		}
 		for _, k := range keys {
-			if AcceptedCoverage(k, c.cfg.Domains).Covered {
+			if c.coverage(k).Covered {
 				return k
 			}
 		}
@@ -155,11 +155,11 @@ func checkATTR35(c *Checker, s *Session, hit func(h hit)) {
 	if r == nil {
 		return
 	}
-	info := ExplainReply(r.Code, r.Enhanced, r.Text)
-	hit(hitOf("attr35-wrong-region", "", Error, append([]Line{replyLine(r)}, certLines(s.LocalCert)...), func() (string, string, string, string) {
+	hit(hitWith("attr35-wrong-region", "", Error, r, s.LocalCert, func() (string, string, string, string) {
+		info := ExplainReply(r.Code, r.Enhanced, r.Text)
 		expl := fmt.Sprintf("Exchange Online deferred mail from %s with \"%s\": it took the message as sent to a region that does not host your organisation. %s answered. That happens when the smart host or MX is a retired or regional endpoint, or when no inbound connector ties the sending server to your tenant, so the message arrives unattributed.",
 			where(s), replyString(r), hostOr(s.RemoteHost, s.Remote))
-		if sc := c.sendByName[strings.ToLower(s.Connector)]; sc != nil {
+		if sc := c.sendByName[c.connLower(s)]; sc != nil {
 			expl += fmt.Sprintf(" The send connector routes to %s.", strings.Join(sc.SmartHosts, ", "))
 		}
 		expl += " " + c.certContext(s)
@@ -173,8 +173,8 @@ func checkTenantAttribution(c *Checker, s *Session, hit func(h hit)) {
 	if r == nil {
 		return
 	}
-	info := ExplainReply(r.Code, r.Enhanced, r.Text)
-	hit(hitOf("tenant-attribution-denied", "", Error, append([]Line{replyLine(r)}, certLines(s.LocalCert)...), func() (string, string, string, string) {
+	hit(hitWith("tenant-attribution-denied", "", Error, r, s.LocalCert, func() (string, string, string, string) {
+		info := ExplainReply(r.Code, r.Enhanced, r.Text)
 		expl := fmt.Sprintf("Exchange Online refused to relay mail from %s with \"%s\": it could not tie the sending server to your organisation through an OnPremises inbound connector, so it treated the mail as coming from the internet. %s %s",
 			where(s), replyString(r), c.certContext(s), c.attributionContext(s))
 		remedy := fmt.Sprintf("Make the inbound connector match what the server presents: rerun the Hybrid Configuration Wizard and pick the current certificate, or run Set-InboundConnector \"%s\" -TlsSenderCertificateName \"%s\" (the name must be under one of your accepted domains). If the certificate was renewed, also check that the send connector's TlsCertificateName selects it.",
@@ -188,8 +188,8 @@ func checkATTR36(c *Checker, s *Session, hit func(h hit)) {
 	if r == nil {
 		return
 	}
-	info := ExplainReply(r.Code, r.Enhanced, r.Text)
-	hit(hitOf("attr36-relay-denied", "", Error, append([]Line{replyLine(r)}, certLines(s.LocalCert)...), func() (string, string, string, string) {
+	hit(hitWith("attr36-relay-denied", "", Error, r, s.LocalCert, func() (string, string, string, string) {
+		info := ExplainReply(r.Code, r.Enhanced, r.Text)
 		from := ""
 		for _, m := range s.Messages {
 			if m.Reply == r || (m.Reply != nil && m.Reply.Pos == r.Pos) {
@@ -207,7 +207,7 @@ func checkATTR36(c *Checker, s *Session, hit func(h hit)) {
 		expl += " " + c.certContext(s)
 		if c.cfg.HaveDomains {
 			for _, n := range c.localNames(s) {
-				cov := AcceptedCoverage(n, c.cfg.Domains)
+				cov := c.coverage(n)
 				if !cov.Covered {
 					expl += fmt.Sprintf(" The certificate name %s is not under an accepted domain (%s would have to be accepted).", n, cov.Need)
 					break
@@ -234,7 +234,7 @@ func checkNoClientCert(c *Checker, s *Session, hit func(h hit)) {
 	hit(hitOf("no-client-certificate", "", Error, lines, func() (string, string, string, string) {
 		expl := fmt.Sprintf("Sessions from %s to Exchange Online (%s) negotiated TLS but logged no \"Sending certificate\" rows: Exchange presented no client certificate, so Exchange Online cannot attribute the mail by certificate and falls back to the IP address, or treats it as internet mail (550 5.7.64 TenantAttribution, ATTR36 or ATTR35).",
 			where(s), hostOr(s.RemoteHost, s.Remote))
-		if sc := c.sendByName[strings.ToLower(s.Connector)]; sc != nil {
+		if sc := c.sendByName[c.connLower(s)]; sc != nil {
 			if sc.TLSCertificateName == "" {
 				expl += fmt.Sprintf(" The send connector \"%s\" has no TlsCertificateName.", sc.Name)
 			} else {
@@ -255,7 +255,7 @@ func checkCertName(c *Checker, s *Session, hit func(h hit)) {
 	if len(names) == 0 {
 		return
 	}
-	m := MatchCertificate(names, c.cfg.Inbound, nil)
+	m := c.match(s, names, nil)
 	if m.Connector != nil {
 		return
 	}
@@ -263,7 +263,7 @@ func checkCertName(c *Checker, s *Session, hit func(h hit)) {
 	if key == "" {
 		key = strings.ToLower(strings.Join(names, ","))
 	}
-	hit(hitOf("cert-name-mismatch", key, Error, certLines(s.LocalCert), func() (string, string, string, string) {
+	hit(hitWith("cert-name-mismatch", key, Error, nil, s.LocalCert, func() (string, string, string, string) {
 		expl := fmt.Sprintf("%s sent to Exchange Online presenting %s. Exchange Online looks for an enabled OnPremises inbound connector whose TlsSenderCertificateName is one of %s; none is.",
 			capitalize(where(s)), certDesc(s.LocalCert, names), quoteList(m.Keys))
 		if expect := onPremNames(c.cfg.Inbound); len(expect) > 0 {
@@ -297,7 +297,7 @@ func checkCertDomain(c *Checker, s *Session, hit func(h hit)) {
 	var first Coverage
 	var firstName string
 	for i, n := range names {
-		cov := AcceptedCoverage(n, c.cfg.Domains)
+		cov := c.coverage(n)
 		if i == 0 {
 			first, firstName = cov, n
 		}
@@ -308,7 +308,7 @@ func checkCertDomain(c *Checker, s *Session, hit func(h hit)) {
 	}
 	if !covered {
 		key := "cert:" + s.LocalCert.Thumbprint
-		hit(hitOf("cert-domain-not-accepted", key, Error, certLines(s.LocalCert), func() (string, string, string, string) {
+		hit(hitWith("cert-domain-not-accepted", key, Error, nil, s.LocalCert, func() (string, string, string, string) {
 			expl := fmt.Sprintf("%s presented %s, but none of its names is under one of your accepted domains (%s). Exchange Online attributes by certificate only through a name under an accepted domain, and answers relayed mail with 550 5.7.64 ATTR36 otherwise.",
 				capitalize(where(s)), certDesc(s.LocalCert, names), acceptedList(c.cfg.Domains))
 			if first.Domain != "" {
@@ -320,11 +320,11 @@ func checkCertDomain(c *Checker, s *Session, hit func(h hit)) {
 		}))
 	}
 	if c.cfg.HaveInbound {
-		m := MatchCertificate(names, c.cfg.Inbound, c.cfg.Domains)
+		m := c.match(s, names, c.cfg.Domains)
 		if m.Connector != nil && !m.Coverage.Covered {
 			conn := m.Connector
 			cov := m.Coverage
-			hit(hitOf("cert-domain-not-accepted", "connector:"+conn.Name, Error, certLines(s.LocalCert), func() (string, string, string, string) {
+			hit(hitWith("cert-domain-not-accepted", "connector:"+conn.Name, Error, nil, s.LocalCert, func() (string, string, string, string) {
 				expl := fmt.Sprintf("Inbound connector \"%s\" has TlsSenderCertificateName \"%s\", which the certificate matches, but \"%s\" is not under one of your accepted domains (%s), so Exchange Online ignores the match.",
 					conn.Name, conn.TLSSenderCertificateName, conn.TLSSenderCertificateName, acceptedList(c.cfg.Domains))
 				remedy := fmt.Sprintf("Add %s as an accepted domain, or set the connector's TlsSenderCertificateName to a name under an accepted domain that the certificate also carries (Set-InboundConnector \"%s\" -TlsSenderCertificateName \"%s\").",
@@ -355,7 +355,7 @@ func checkSenderIP(c *Checker, s *Session, hit func(h hit)) {
 		return
 	}
 	if names := c.localNames(s); len(names) > 0 {
-		if m := MatchCertificate(names, c.cfg.Inbound, nil); m.Connector != nil {
+		if m := c.match(s, names, nil); m.Connector != nil {
 			return // attributed by certificate
 		}
 	}
@@ -461,9 +461,8 @@ func checkTLSFailed(c *Checker, s *Session, hit func(h hit)) {
 	if s.TLSError == "" {
 		return
 	}
-	info := ExplainTLSError(s.TLSError)
-	lines := append([]Line{s.TLSErrorAt}, certLines(s.LocalCert)...)
-	hit(hitOf("tls-negotiation-failed", s.TLSError, Error, lines, func() (string, string, string, string) {
+	h := hitWith("tls-negotiation-failed", s.TLSError, Error, nil, s.LocalCert, func() (string, string, string, string) {
+		info := ExplainTLSError(s.TLSError)
 		expl := fmt.Sprintf("TLS negotiation from %s to %s failed with error %s: %s", where(s), hostOr(s.RemoteHost, s.Remote), s.TLSError, info.Meaning)
 		if info.Cause != "" {
 			expl += " " + info.Cause
@@ -472,7 +471,9 @@ func checkTLSFailed(c *Checker, s *Session, hit func(h hit)) {
 			expl += fmt.Sprintf(" The certificate offered was %s.", certDesc(s.LocalCert, nil))
 		}
 		return "TLS negotiation failed (" + s.TLSError + ")", expl, info.Remedy, info.Link
-	}))
+	})
+	h.lines = []Line{s.TLSErrorAt}
+	hit(h)
 }
 
 func checkStartTLS(c *Checker, s *Session, hit func(h hit)) {
@@ -516,9 +517,9 @@ func checkConnect(c *Checker, s *Session, hit func(h hit)) {
 		return
 	}
 	code := winsockCode(s.ConnectError)
-	info := ExplainWinsock(code)
 	dest := field(s.ConnectError, "Destination domain:")
 	hit(hitOf("connect-failed", strconv.Itoa(code)+":"+strings.ToLower(s.Remote), Warning, []Line{s.ConnectErrorAt}, func() (string, string, string, string) {
+		info := ExplainWinsock(code)
 		expl := fmt.Sprintf("%s could not connect to %s", capitalize(where(s)), s.Remote)
 		if dest != "" {
 			expl += " for " + dest
@@ -572,7 +573,7 @@ func checkExpiry(c *Checker, s *Session, hit func(h hit)) {
 	if left <= 0 {
 		sev, title = Error, "The certificate presented has expired"
 	}
-	hit(hitOf("certificate-expiring", cert.Thumbprint+cert.Subject, sev, certLines(cert), func() (string, string, string, string) {
+	hit(hitWith("certificate-expiring", cert.Thumbprint+cert.Subject, sev, nil, cert, func() (string, string, string, string) {
 		var when string
 		if left <= 0 {
 			when = fmt.Sprintf("expired on %s", notAfter.UTC().Format("2006-01-02"))
@@ -600,9 +601,9 @@ func checkResponse(c *Checker, s *Session, hit func(h hit)) {
 	if s.LogType == parser.LogReceive {
 		sev = Info
 	}
-	info := ExplainReply(r.Code, r.Enhanced, r.Text)
 	key := fmt.Sprintf("%s:%d %s %s", s.LogType, r.Code, r.Enhanced, normalizeText(r.Text))
 	hit(hitOf(id, key, sev, []Line{replyLine(r)}, func() (string, string, string, string) {
+		info := ExplainReply(r.Code, r.Enhanced, r.Text)
 		verb := "rejected"
 		if r.Code < 500 {
 			verb = "deferred"
@@ -646,6 +647,12 @@ func capitalize(s string) string {
 
 func hitOf(id, key string, sev Severity, lines []Line, describe func() (string, string, string, string)) hit {
 	return hit{id: id, key: key, severity: sev, lines: lines, describe: describe}
+}
+
+// hitWith is hitOf with the evidence of a reply and a certificate, looked
+// up only when the finding keeps it.
+func hitWith(id, key string, sev Severity, r *Reply, cert *Certificate, describe func() (string, string, string, string)) hit {
+	return hit{id: id, key: key, severity: sev, reply: r, cert: cert, describe: describe}
 }
 
 // ---- certificate-changed ----
@@ -721,7 +728,7 @@ func checkCertChanged(c *Checker, s *Session, hit func(h hit)) {
 		return
 	}
 	key := k + "\x00" + ch.to
-	h := hitOf("certificate-changed", key, Info, certLines(s.LocalCert), func() (string, string, string, string) {
+	h := hitWith("certificate-changed", key, Info, nil, s.LocalCert, func() (string, string, string, string) {
 		return "The certificate presented changed", "", "", ""
 	})
 	hit(h)

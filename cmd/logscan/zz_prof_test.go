@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -11,5 +12,9 @@ func TestProfileRun(t *testing.T) {
 	if d == "" {
 		t.Skip()
 	}
-	run([]string{"-j", os.Getenv("PROF_J"), "-f", "json", "--no-progress", "--fail-on", "never", d}, nil, io.Discard, io.Discard)
+	args := []string{"-j", os.Getenv("PROF_J"), "-f", "json", "--no-progress", "--fail-on", "never"}
+	if e := os.Getenv("PROF_EXPORTS"); e != "" {
+		args = append(args, strings.Fields(e)...)
+	}
+	run(append(args, d), nil, io.Discard, io.Discard)
 }
