@@ -29,7 +29,7 @@ func algorithm(text []byte, label string) (string, int) {
 		return "", 0
 	}
 	rest := text[i+len(label):]
-	name := strings.TrimRight(string(firstWord(rest)), ",")
+	name := algorithmName(bytes.TrimRight(firstWord(rest), ","))
 	bits := 0
 	if j := bytes.Index(rest, []byte("with strength ")); j >= 0 && j < len(name)+8 {
 		n := firstWord(rest[j+len("with strength "):])
@@ -185,3 +185,17 @@ func CommonName(dn string) string {
 	}
 	return ""
 }
+
+// algorithmName returns a Schannel algorithm name, the usual ones without
+// allocating (every TLS row names three).
+func algorithmName(b []byte) string {
+	for _, k := range knownAlgorithms {
+		if string(b) == k {
+			return k
+		}
+	}
+	return string(b)
+}
+
+var knownAlgorithms = []string{"CALG_AES_256", "CALG_AES_128", "CALG_SHA_384", "CALG_SHA_256", "CALG_SHA1", "CALG_ECDH_EPHEM",
+	"CALG_ECDHE", "CALG_DH_EPHEM", "CALG_RSA_KEYX", "CALG_3DES", "CALG_RC4"}

@@ -245,8 +245,17 @@ func verb(d []byte, buf *[16]byte) (string, []byte) {
 		}
 		buf[j] = c
 	}
-	return string(buf[:len(w)]), arg
+	u := buf[:len(w)]
+	// The verbs the session follows, without a string per command row.
+	for _, k := range knownVerbs {
+		if string(u) == k {
+			return k, arg
+		}
+	}
+	return string(u), arg
 }
+
+var knownVerbs = []string{"RCPT", "MAIL", "EHLO", "DATA", "BDAT", "QUIT", "RSET", "STARTTLS", "HELO", "AUTH", "X-ANONYMOUSTLS", "NOOP", "XEXCH50"}
 
 func (s *Session) command(d []byte) {
 	var buf [16]byte
