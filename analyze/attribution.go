@@ -62,14 +62,25 @@ func CertNames(c *Certificate) []string {
 	if c == nil {
 		return nil
 	}
-	var out []string
-	seen := map[string]bool{}
-	for _, n := range append([]string{CommonName(c.Subject)}, c.SANs...) {
-		l := strings.ToLower(strings.TrimSpace(n))
-		if l != "" && !seen[l] {
-			seen[l] = true
-			out = append(out, n)
+	out := make([]string, 0, 1+len(c.SANs))
+	add := func(n string) {
+		t := strings.TrimSpace(n)
+		if t == "" {
+			return
 		}
+		for _, o := range out {
+			if strings.EqualFold(strings.TrimSpace(o), t) {
+				return
+			}
+		}
+		out = append(out, n)
+	}
+	add(CommonName(c.Subject))
+	for _, n := range c.SANs {
+		add(n)
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }

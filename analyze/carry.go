@@ -247,7 +247,7 @@ func (c *Checker) RestoreCertStates(states []CertState) {
 		if cs.Current.ID == "" {
 			continue
 		}
-		t := &certTrack{where: cs.Where, current: cs.Current.ID, subject: map[string]string{}, stats: map[string]*useStats{}}
+		t := &certTrack{key: cs.Key, where: cs.Where, current: cs.Current.ID, subject: map[string]string{}, stats: map[string]*useStats{}}
 		add := func(u CertUse) {
 			t.subject[u.ID] = u.Subject
 			t.stats[u.ID] = &useStats{sessions: u.Sessions, failed: u.Failed}
@@ -256,6 +256,7 @@ func (c *Checker) RestoreCertStates(states []CertState) {
 		if ch := cs.Change; ch != nil && ch.From.ID != "" {
 			add(ch.From)
 			t.changes = []certChange{{at: ch.At, from: ch.From.ID, to: cs.Current.ID, session: ch.Session}}
+			t.hitKey = cs.Key + "\x00" + cs.Current.ID
 		}
 		c.changes[cs.Key] = t
 	}

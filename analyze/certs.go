@@ -177,11 +177,13 @@ func startsRDN(s string) bool {
 
 // CommonName returns the CN of a distinguished name, or "".
 func CommonName(dn string) string {
-	for _, part := range strings.Split(dn, ",") {
+	for dn != "" {
+		part, rest, _ := strings.Cut(dn, ",")
 		part = strings.TrimSpace(part)
 		if len(part) > 3 && strings.EqualFold(part[:3], "CN=") {
 			return part[3:]
 		}
+		dn = rest
 	}
 	return ""
 }

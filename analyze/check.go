@@ -59,6 +59,8 @@ type hit struct {
 // findings. Use one Checker per run: NewChecker, Check per session (before
 // the session is written out, so it carries its finding ids), Findings.
 type Checker struct {
+	key        keyBuf       // map keys are built here
+	addHit     func(h hit)  // hands a rule's hit to the session being checked
 	cur        sessionFacts // the session being checked
 	matches    map[matchKey]CertMatch
 	coverages  map[string]Coverage
@@ -112,6 +114,7 @@ func NewChecker(cfg Config) *Checker {
 		sendByName: map[string]*parser.SendConnector{}, changes: map[string]*certTrack{},
 		usage: map[string]*usage{}, firstFile: map[string]string{}, midway: map[string]*midway{}, perRule: map[string]int{},
 		matches: map[matchKey]CertMatch{}, coverages: map[string]Coverage{}}
+	c.addHit = c.hit
 	c.ipConns = IPConnectors(cfg.Inbound)
 	for i := range cfg.Certificates {
 		x := &cfg.Certificates[i]
@@ -159,15 +162,9 @@ func RuleIDs() []string {
 // Check runs every rule on a finished session and records its finding ids
 // in s.Findings.
 func (c *Checker) Check(s *Session) {
-	c.cur = sessionFacts{s: s}
+	c.cur = sessionFacts{s: s, ids: s.Findings[:0]}
 	defer func() { c.cur = sessionFacts{} }()
-	ids := s.Findings[:0]
-	add := func(h hit) {
-		if !slices.Contains(ids, h.id) {
-			ids = append(ids, h.id)
-		}
-		c.record(s, h)
-	}
+	add := c.addHit
 	for _, r := range rules {
 		if r.needs != "" && !c.has(r.needs) {
 			continue
@@ -185,10 +182,22 @@ func (c *Checker) Check(s *Session) {
 			}
 		}
 	}
+	ids := c.cur.ids
 	if ids == nil {
 		ids = []string{}
 	}
 	s.Findings = ids
+}
+
+// hit records a rule's hit for the session being checked.
+func (c *Checker) hit(h hit) {
+	if !slices.Contains(c.cur.ids, h.id) {
+		if c.cur.ids == nil {
+			c.cur.ids = make([]string, 0, 4)
+		}
+		c.cur.ids = append(c.cur.ids, h.id)
+	}
+	c.record(c.cur.s, h)
 }
 
 func (c *Checker) has(flag string) bool {
@@ -211,10 +220,10 @@ func (c *Checker) has(flag string) bool {
 const maxKeysPerRule = 200
 
 func (c *Checker) record(s *Session, h hit) {
-	k := h.id + "\x00" + h.key
-	fd := c.found[k]
+	kb := c.key.of(h.id, h.key)
+	fd := c.found[string(kb)]
 	if fd == nil && c.perRule[h.id] >= maxKeysPerRule {
-		k = h.id + "\x00\x00other"
+		k := h.id + "\x00\x00other"
 		if fd = c.found[k]; fd == nil {
 			fd = &found{order: c.order, f: Finding{ID: h.id, Key: "other", Severity: h.severity,
 				Title: "More findings of this kind", Explanation: fmt.Sprintf("More than %d distinct cases of %s; the rest are counted here.", maxKeysPerRule, h.id),
@@ -229,7 +238,7 @@ func (c *Checker) record(s *Session, h hit) {
 		fd = &found{order: c.order, f: Finding{ID: h.id, Key: h.key, Severity: h.severity, Title: title,
 			Explanation: expl, Remedy: remedy, Link: link}}
 		c.order++
-		c.found[k] = fd
+		c.found[string(c.key.of(h.id, h.key))] = fd
 	}
 	f := &fd.f
 	if h.severity > f.Severity {
@@ -428,6 +437,7 @@ type sessionFacts struct {
 	namesKnown bool
 	conn       string // the connector's name in lower case
 	connKnown  bool
+	ids        []string // the finding ids so far
 }
 
 // matchKey names a certificate (by thumbprint: one certificate, one set
@@ -493,7 +503,10 @@ func (c *Checker) toEXOUncached(s *Session) bool {
 		return true
 	}
 	if rc := s.RemoteCert; rc != nil {
-		for _, n := range CertNames(rc) {
+		if IsEXOHost(strings.TrimPrefix(CommonName(rc.Subject), "*.")) {
+			return true
+		}
+		for _, n := range rc.SANs {
 			if IsEXOHost(strings.TrimPrefix(n, "*.")) {
 				return true
 			}

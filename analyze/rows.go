@@ -667,12 +667,13 @@ func splitSANs(v string) []string {
 	if v == "" {
 		return nil
 	}
-	parts := strings.Split(v, ";")
-	out := parts[:0]
-	for _, p := range parts {
+	out := make([]string, 0, strings.Count(v, ";")+1)
+	for v != "" {
+		p, rest, _ := strings.Cut(v, ";")
 		if p = strings.TrimSpace(p); p != "" {
 			out = append(out, p)
 		}
+		v = rest
 	}
 	return out
 }

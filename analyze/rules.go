@@ -660,6 +660,9 @@ func hitWith(id, key string, sev Severity, r *Reply, cert *Certificate, describe
 // certTrack follows the certificate presented on one connector of one
 // source, in the order sessions finish (close to time order).
 type certTrack struct {
+	key      string // source, log type and connector
+	hitKey   string // the finding key of the last change
+	linked   string // the hitKey whose finding points at this track
 	where    string
 	current  string // thumbprint (or subject) now presented
 	subject  map[string]string
@@ -691,14 +694,16 @@ func checkCertChanged(c *Checker, s *Session, hit func(h hit)) {
 	if s.LocalCert == nil || certID(s.LocalCert) == "" {
 		return
 	}
-	k := s.Source + "\x00" + s.LogType.String() + "\x00" + s.Connector
-	t := c.changes[k]
+	kb := c.key.of(s.Source, s.LogType.String(), s.Connector)
+	t := c.changes[string(kb)]
 	if t == nil {
-		t = &certTrack{where: where(s), subject: map[string]string{}, stats: map[string]*useStats{}}
-		c.changes[k] = t
+		t = &certTrack{key: string(kb), where: where(s), subject: map[string]string{}, stats: map[string]*useStats{}}
+		c.changes[t.key] = t
 	}
 	id := certID(s.LocalCert)
-	t.subject[id] = s.LocalCert.Subject
+	if t.subject[id] != s.LocalCert.Subject {
+		t.subject[id] = s.LocalCert.Subject
+	}
 	st := t.stats[id]
 	if st == nil {
 		st = &useStats{}
@@ -718,6 +723,7 @@ func checkCertChanged(c *Checker, s *Session, hit func(h hit)) {
 	}
 	if t.current != "" && t.current != id {
 		t.changes = append(t.changes, certChange{at: s.Start, from: t.current, to: id, session: s.ID})
+		t.hitKey = t.key + "\x00" + id
 	}
 	t.current = id
 	if len(t.changes) == 0 {
@@ -727,12 +733,17 @@ func checkCertChanged(c *Checker, s *Session, hit func(h hit)) {
 	if ch.to != id {
 		return
 	}
-	key := k + "\x00" + ch.to
-	h := hitWith("certificate-changed", key, Info, nil, s.LocalCert, func() (string, string, string, string) {
-		return "The certificate presented changed", "", "", ""
-	})
-	hit(h)
-	c.found["certificate-changed\x00"+key].track = t
+	hit(hitWith("certificate-changed", t.hitKey, Info, nil, s.LocalCert, certChangedTitle))
+	if t.linked != t.hitKey {
+		// The finding of this change: describe reads the track.
+		c.found["certificate-changed\x00"+t.hitKey].track = t
+		t.linked = t.hitKey
+	}
+}
+
+// certChangedTitle is replaced by certTrack.describe when findings are made.
+func certChangedTitle() (string, string, string, string) {
+	return "The certificate presented changed", "", "", ""
 }
 
 // describe fills a certificate-changed finding from the track; it returns
@@ -805,11 +816,11 @@ func checkGap(c *Checker, s *Session, hit func(h hit)) {
 // countUsage counts sessions per connector; idle-sessions is decided when
 // all are in (usageFindings).
 func countUsage(c *Checker, s *Session, _ func(h hit)) {
-	k := s.Source + "\x00" + s.LogType.String() + "\x00" + s.Connector
-	u := c.usage[k]
+	k := c.key.of(s.Source, s.LogType.String(), s.Connector)
+	u := c.usage[string(k)]
 	if u == nil {
 		u = &usage{where: where(s), receive: s.LogType == parser.LogReceive}
-		c.usage[k] = u
+		c.usage[string(k)] = u
 	}
 	u.total++
 	if s.Outcome == Idle {

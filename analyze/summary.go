@@ -184,6 +184,8 @@ func (r *Result) Worst() (Severity, bool) {
 
 // Summary accumulates sessions and input statistics.
 type Summary struct {
+	key        keyBuf // map keys are built here: a lookup allocates nothing
+	labels     map[Source]string
 	r          Result
 	connectors map[string]*ConnectorStats
 	codes      map[string]*CodeStats
@@ -252,6 +254,7 @@ func NewSummary() *Summary {
 		connectors: map[string]*ConnectorStats{},
 		codes:      map[string]*CodeStats{},
 		certs:      map[string]*certAcc{},
+		labels:     map[Source]string{},
 		norm:       map[string]string{},
 		timeline:   map[int64]*[numOutcomes]int{},
 	}
@@ -312,19 +315,27 @@ func (s *Summary) AddSession(ss *Session) {
 	if ss.End.After(r.End) {
 		r.End = ss.End
 	}
-	label := Source{Key: ss.Source, Server: ss.Server, Service: ss.Service}.Label()
+	src := Source{Key: ss.Source, Server: ss.Server, Service: ss.Service}
+	label, ok := s.labels[src]
+	if !ok {
+		label = src.Label()
+		if len(s.labels) < maxKeys {
+			s.labels[src] = label
+		}
+	}
 
-	ck := label + "\x00" + ss.LogType.String() + "\x00" + ss.Connector
-	c := s.connectors[ck]
+	ck := s.key.of(label, ss.LogType.String(), ss.Connector)
+	c := s.connectors[string(ck)]
 	if c == nil {
+		k := string(ck)
 		if len(s.connectors) >= maxKeys {
 			r.Truncated = true
-			ck, label = "\x00other", "(others)"
-			c = s.connectors[ck]
+			k, label = "\x00other", "(others)"
+			c = s.connectors[k]
 		}
 		if c == nil {
 			c = &ConnectorStats{Server: label, LogType: ss.LogType, Connector: ss.Connector, ByOutcome: map[Outcome]int{}}
-			s.connectors[ck] = c
+			s.connectors[k] = c
 		}
 	}
 	c.Sessions++
@@ -335,8 +346,9 @@ func (s *Summary) AddSession(ss *Session) {
 		if f.Code >= 400 {
 			text = s.normalized(f.Text)
 		}
-		k := strconv.Itoa(f.Code) + " " + f.Enhanced + " " + text + "\x00" + string(ss.Outcome)
-		cs := s.codes[k]
+		var num [8]byte
+		k := s.key.of(string(strconv.AppendInt(num[:0], int64(f.Code), 10)), f.Enhanced, text, string(ss.Outcome))
+		cs := s.codes[string(k)]
 		if cs == nil {
 			if len(s.codes) >= maxKeys {
 				r.Truncated = true
@@ -345,7 +357,7 @@ func (s *Summary) AddSession(ss *Session) {
 				if text == "" {
 					cs.Text = normalizeText(f.Text)
 				}
-				s.codes[k] = cs
+				s.codes[string(k)] = cs
 			}
 		}
 		if cs != nil {
@@ -360,8 +372,8 @@ func (s *Summary) AddSession(ss *Session) {
 		if pc.c == nil || (pc.c.Thumbprint == "" && pc.c.Subject == "") {
 			continue
 		}
-		k := pc.role + "\x00" + pc.c.Thumbprint + "\x00" + pc.c.Subject
-		a := s.certs[k]
+		k := s.key.of(pc.role, pc.c.Thumbprint, pc.c.Subject)
+		a := s.certs[string(k)]
 		if a == nil {
 			if len(s.certs) >= maxKeys {
 				r.Truncated = true
@@ -370,7 +382,7 @@ func (s *Summary) AddSession(ss *Session) {
 			a = &certAcc{CertStats: CertStats{Role: pc.role, Subject: pc.c.Subject, Issuer: pc.c.Issuer,
 				Thumbprint: pc.c.Thumbprint, SANs: pc.c.SANs, NotAfter: pc.c.NotAfter, First: ss.Start, Example: ss.ID},
 				connectors: map[string]bool{}}
-			s.certs[k] = a
+			s.certs[string(k)] = a
 		}
 		// Layouts differ in what they log (the multi-row one has no dates,
 		// the thumbprint-only one no names): fill gaps from any session.
@@ -514,4 +526,21 @@ func (s *Summary) Result() *Result {
 		return a.Subject < b.Subject
 	})
 	return &r
+}
+
+// keyBuf builds composite map keys (parts joined by a zero byte) in one
+// reused buffer: m[string(b)] looks up without allocating, and only a new
+// entry makes a string of it.
+type keyBuf []byte
+
+func (b *keyBuf) of(parts ...string) []byte {
+	k := (*b)[:0]
+	for i, p := range parts {
+		if i > 0 {
+			k = append(k, 0)
+		}
+		k = append(k, p...)
+	}
+	*b = k
+	return k
 }
