@@ -124,7 +124,7 @@ func (s *Session) add(rec *parser.Record, file string, maxRows int, texts *inter
 			s.MaxGap, s.GapFrom = gap, s.lastPos
 			s.GapTo = Line{Pos: pos}
 			if gap >= time.Second { // worth quoting as evidence
-				s.GapTo.Raw = string(rec.Raw)
+				s.GapTo = s.rawLine(s.GapTo.Pos, rec.Raw)
 			}
 		}
 	}
@@ -414,7 +414,7 @@ func (s *Session) reply(rec *parser.Record, pos Pos, texts *interner) {
 	p := st.peek()
 	if p.cmd == cmdEHLO {
 		if s.capabilities(text, !st.inReply) {
-			s.SeenIPAt = Line{Pos: pos, Raw: string(rec.Raw)}
+			s.SeenIPAt = s.rawLine(pos, rec.Raw)
 		}
 	}
 	st.inReply = cont
@@ -424,7 +424,7 @@ func (s *Session) reply(rec *parser.Record, pos Pos, texts *interner) {
 	st.pop()
 	r := Reply{Code: code, Enhanced: texts.get(enh), Text: texts.get(text), Command: cmdNames[p.cmd], Pos: pos}
 	if code >= 400 || p.cmd == cmdConnect || p.cmd == cmdEHLO || p.cmd == cmdStartTLS {
-		r.Raw = string(rec.Raw) // evidence: failures, the banner, TLS offered or not
+		r.Raw, r.ref = s.keepRaw(rec.Raw) // evidence: failures, the banner, TLS offered or not
 	}
 	// Replies never change once made, so a pointer into the slice stays
 	// right even after append moves it.
@@ -573,16 +573,16 @@ func (s *Session) info(rec *parser.Record, pos Pos) {
 	ctx, data := rec.Context, rec.Data
 	switch {
 	case bytes.HasPrefix(ctx, ctxCertAttr):
-		s.certAttribute(ctx[len(ctxCertAttr):], data, Line{Pos: pos, Raw: string(rec.Raw)})
+		s.certAttribute(ctx[len(ctxCertAttr):], data, s.rawLine(pos, rec.Raw))
 		return
 	case bytes.HasPrefix(ctx, ctxSending):
-		s.certHeader(&s.LocalCert, ctx[len(ctxSending):], data, Line{Pos: pos, Raw: string(rec.Raw)})
+		s.certHeader(&s.LocalCert, ctx[len(ctxSending):], data, s.rawLine(pos, rec.Raw))
 		return
 	case bytes.HasPrefix(ctx, ctxRemote):
-		s.certHeader(&s.RemoteCert, ctx[len(ctxRemote):], data, Line{Pos: pos, Raw: string(rec.Raw)})
+		s.certHeader(&s.RemoteCert, ctx[len(ctxRemote):], data, s.rawLine(pos, rec.Raw))
 		return
 	case bytes.HasPrefix(ctx, ctxReceived):
-		s.certHeader(&s.RemoteCert, ctx[len(ctxReceived):], data, Line{Pos: pos, Raw: string(rec.Raw)})
+		s.certHeader(&s.RemoteCert, ctx[len(ctxReceived):], data, s.rawLine(pos, rec.Raw))
 		return
 	}
 	text := ctx
@@ -592,10 +592,10 @@ func (s *Session) info(rec *parser.Record, pos Pos) {
 	switch {
 	case bytes.HasPrefix(text, txtTLSOK):
 		s.TLS = parseTLS(text)
-		s.TLS.At = Line{Pos: pos, Raw: string(rec.Raw)}
+		s.TLS.At = s.rawLine(pos, rec.Raw)
 	case bytes.HasPrefix(text, txtTLSFail):
 		s.TLSError = string(bytes.TrimSpace(text[len(txtTLSFail):]))
-		s.TLSErrorAt = Line{Pos: pos, Raw: string(rec.Raw)}
+		s.TLSErrorAt = s.rawLine(pos, rec.Raw)
 	case bytes.HasPrefix(text, txtSending):
 		m := s.newMessage()
 		if m != nil {
@@ -608,12 +608,13 @@ func (s *Session) info(rec *parser.Record, pos Pos) {
 		s.state.sawStart = true
 	case bytes.Contains(text, txtConnFail):
 		s.ConnectError = string(bytes.TrimSpace(text))
-		s.ConnectErrorAt = Line{Pos: pos, Raw: string(rec.Raw)}
+		s.ConnectErrorAt = s.rawLine(pos, rec.Raw)
 		s.state.ended = true
 	case isReply(text) && text[0] >= '4':
 		// An error Exchange logged itself, e.g. "421 4.4.2 Connection dropped".
 		code, _, enh, t := parseReply(text)
-		r := &Reply{Code: code, Enhanced: string(enh), Text: string(t), Command: cmdNames[cmdLocal], Pos: pos, Raw: string(rec.Raw)}
+		r := &Reply{Code: code, Enhanced: string(enh), Text: string(t), Command: cmdNames[cmdLocal], Pos: pos}
+		r.Raw, r.ref = s.keepRaw(rec.Raw)
 		s.state.lastErr = r
 	}
 }

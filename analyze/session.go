@@ -57,6 +57,7 @@ type Reply struct {
 	Pos      Pos
 	// Raw is the row as logged, kept for error replies (code >= 400) only.
 	Raw string
+	ref rawRef
 }
 
 // TLS is a successful TLS negotiation.
@@ -157,6 +158,8 @@ type Session struct {
 	Rows        int // rows seen
 
 	transcript transcript
+	raws       []byte  // the text of the evidence rows, until finish
+	rawsBox    *[]byte // raws' pool entry
 	state      state
 	msgStates  []msgState // parallel to Messages
 	lastTime   time.Time  // of the previous row

@@ -25,6 +25,7 @@ type lineRef struct {
 type Line struct {
 	Pos Pos
 	Raw string
+	ref rawRef // where Raw is while the session is being read
 }
 
 // Row is a transcript line taken apart for display.

@@ -1,0 +1,100 @@
+package analyze
+
+import "sync"
+
+// The text of the rows a session keeps as evidence (certificate rows,
+// error replies, the banner, the TLS row ...) is a dozen or two strings per
+// session, and making each one as its row was read was the largest share
+// of the assembler's allocations. Instead the rows are copied into one
+// buffer per session, taken from a pool, and the strings are made when the
+// session ends: one allocation holds them all, and the buffer goes back to
+// the pool.
+
+// rawRef locates a kept row in its session's buffer until the session
+// ends; off is one past the start, so that the zero value means none.
+type rawRef struct{ off, n int32 }
+
+// maxRawBuf bounds a session's buffer; rows past it are kept as strings
+// at once.
+const maxRawBuf = 1 << 30
+
+var rawPool = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
+
+// keepRaw keeps the text of a row: in the session's buffer (the string
+// comes at finish), or as a string now when the buffer is full.
+func (s *Session) keepRaw(b []byte) (string, rawRef) {
+	if len(b) == 0 {
+		return "", rawRef{}
+	}
+	if len(s.raws)+len(b) > maxRawBuf {
+		return string(b), rawRef{}
+	}
+	if s.raws == nil {
+		s.rawsBox = rawPool.Get().(*[]byte)
+		s.raws = (*s.rawsBox)[:0]
+	}
+	off := len(s.raws)
+	s.raws = append(s.raws, b...)
+	return "", rawRef{off: int32(off) + 1, n: int32(len(b))}
+}
+
+// rawLine is a Line for a row kept as evidence.
+func (s *Session) rawLine(pos Pos, b []byte) Line {
+	raw, ref := s.keepRaw(b)
+	return Line{Pos: pos, Raw: raw, ref: ref}
+}
+
+// settleRaws makes the strings of the kept rows, all in one, wherever the
+// session holds them, and returns the buffer to the pool.
+func (s *Session) settleRaws() {
+	if s.raws == nil {
+		return
+	}
+	all := string(s.raws)
+	set := func(raw *string, ref *rawRef) {
+		if ref.off > 0 {
+			*raw = all[ref.off-1 : ref.off-1+ref.n]
+			*ref = rawRef{}
+		}
+	}
+	line := func(l *Line) { set(&l.Raw, &l.ref) }
+	reply := func(r *Reply) {
+		if r != nil {
+			set(&r.Raw, &r.ref)
+		}
+	}
+	for _, c := range []*Certificate{s.LocalCert, s.RemoteCert} {
+		if c != nil {
+			for i := range c.Rows {
+				line(&c.Rows[i])
+			}
+		}
+	}
+	if s.TLS != nil {
+		line(&s.TLS.At)
+	}
+	line(&s.TLSErrorAt)
+	line(&s.ConnectErrorAt)
+	line(&s.SeenIPAt)
+	line(&s.GapTo)
+	// Replies are held in the slice and by pointer (the final reply, a
+	// message's reply, a refused recipient's, the last error); a pointer
+	// may be to a copy the slice left behind when it grew.
+	for i := range s.Replies {
+		reply(&s.Replies[i])
+	}
+	reply(s.Final)
+	reply(s.state.lastErr)
+	for i := range s.Messages {
+		m := &s.Messages[i]
+		reply(m.Reply)
+		for j := range m.Refused {
+			reply(m.Refused[j].Reply)
+		}
+	}
+	if cap(s.raws) <= 64<<10 {
+		*s.rawsBox = s.raws[:0]
+		rawPool.Put(s.rawsBox)
+	}
+	s.raws, s.rawsBox = nil, nil
+}
