@@ -239,6 +239,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	ins, skipped, errs := inputs.Collect(paths, inputs.Options{Since: since, Until: until, Stdin: stdin})
 	defer inputs.Cleanup()
+	if o.state != "" {
+		// The state file (and a temporary one beside it) may sit among
+		// the logs, named anything: it is never read as one.
+		if st, err := filepath.Abs(o.state); err == nil {
+			ins = slices.DeleteFunc(ins, func(in inputs.Input) bool {
+				return in.Name == st || strings.HasPrefix(filepath.Base(in.Name), "."+filepath.Base(st)+".tmp-") && filepath.Dir(in.Name) == filepath.Dir(st)
+			})
+		}
+	}
 	names := make([]string, len(ins))
 	for i, in := range ins {
 		names[i] = in.Name

@@ -411,3 +411,16 @@ func clipDiff(a, b string) string {
 	}
 	return "…" + a[max(0, i-200):min(len(a), i+200)] + "…"
 }
+
+// A state file kept among the logs, even one named like a log, is not read
+// as one.
+func TestStateFileAmongLogs(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "SmtpSend")
+	writeLog(t, filepath.Join(dir, "SEND2024030520-1.LOG"), fmt.Sprintf(stateHeader, "2024-03-05T20:00:00.000Z")+sessionRows("2024-03-05T20:00:01.000Z", "08DC000000000001", "250 OK"))
+	state := filepath.Join(dir, "LOGSCAN-STATE.LOG")
+	stateRunJSON(t, state, dir)
+	d := stateRunJSON(t, state, dir)
+	if d.State.Unchanged != 1 || d.State.New != 0 || d.Summary.Rows != 0 {
+		t.Fatalf("second run: %+v %+v", d.Summary, *d.State)
+	}
+}
