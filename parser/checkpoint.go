@@ -17,6 +17,9 @@ type Checkpoint struct {
 	// InHeader says the last line read was a header line: the block may
 	// go on after the checkpoint.
 	InHeader bool
+	// Partial says the last line read had no line ending (the end of the
+	// input came first): what follows it continues that line.
+	Partial bool
 }
 
 // Checkpoint returns the Reader's position. It is exact once Read has
@@ -24,7 +27,7 @@ type Checkpoint struct {
 // wants to leave an unfinished last line for later hands the Reader only
 // the bytes up to the last line ending).
 func (r *Reader) Checkpoint() Checkpoint {
-	return Checkpoint{Offset: r.base + r.Stats().Bytes, Line: r.line, Encoding: r.dec.enc, Header: r.hdr, InHeader: r.inHeader}
+	return Checkpoint{Offset: r.base + r.Stats().Bytes, Line: r.line, Encoding: r.dec.enc, Header: r.hdr, InHeader: r.inHeader, Partial: r.partial}
 }
 
 // Resume makes a new Reader go on from cp: its source must start at
@@ -42,6 +45,9 @@ func (r *Reader) Resume(cp Checkpoint) bool {
 	}
 	r.base = cp.Offset
 	r.line = cp.Line
+	if cp.Partial && r.line > 0 {
+		r.line-- // the next line read ends the one the checkpoint stopped in
+	}
 	r.hdr = cp.Header
 	r.inHeader = cp.InHeader && cp.Header != nil
 	r.setColumns(nil)

@@ -84,3 +84,28 @@ func TestResumeRefusesUTF16(t *testing.T) {
 		t.Error("Resume accepted a UTF-16 checkpoint")
 	}
 }
+
+// A read that ends in an unfinished line: the checkpoint says so, and what
+// is appended later continues that line, with the same line number.
+func TestCheckpointPartialLine(t *testing.T) {
+	const head = "#Software: Microsoft Exchange Server\r\n#Log-type: SMTP Send Protocol Log\r\n" +
+		"#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\r\n"
+	const row4 = "2024-03-05T20:00:01.000Z,Outbound,08DC3C8E5F1A2B43,0,,10.0.0.1:25,*,,attempting to connect"
+	const row5 = "2024-03-05T20:00:01.100Z,Outbound,08DC3C8E5F1A2B43,1,10.0.0.2:5000,10.0.0.1:25,+,,"
+	first := NewReader(strings.NewReader(head+row4), "f")
+	got := rowsOf(t, first)
+	cp := first.Checkpoint()
+	if !cp.Partial || cp.Line != 4 || len(got) != 1 {
+		t.Fatalf("after an unfinished line: %+v, rows %q", cp, got)
+	}
+	// The line was complete after all: its ending comes, then a row.
+	second := NewReader(strings.NewReader("\r\n"+row5+"\r\n"), "f")
+	second.Resume(cp)
+	got = rowsOf(t, second)
+	if len(got) != 1 || !strings.HasPrefix(got[0], "f:5 ") {
+		t.Fatalf("rows after the continuation: %q", got)
+	}
+	if end := second.Checkpoint(); end.Partial || end.Line != 5 {
+		t.Fatalf("end checkpoint %+v", end)
+	}
+}

@@ -72,13 +72,14 @@ type Reader struct {
 	// reported. Encoding detection stays on.
 	Strict bool
 
-	name  string
-	br    *bufio.Reader
-	dec   *decoder
-	stats Stats
-	line  int   // physical lines consumed
-	base  int64 // the offset resumed from (Resume)
-	eof   bool
+	name    string
+	br      *bufio.Reader
+	dec     *decoder
+	stats   Stats
+	line    int   // physical lines consumed
+	base    int64 // the offset resumed from (Resume)
+	partial bool  // the last line read had no line ending
+	eof     bool
 
 	hdr      *Header // header in force
 	inHeader bool    // the previous non-blank line was a header line
@@ -260,6 +261,7 @@ func (r *Reader) nextLine() ([]byte, int, error) {
 		if len(line) == 0 {
 			return nil, 0, io.EOF
 		}
+		r.partial = true
 		r.line++
 		r.stats.Lines++
 		r.stats.Bytes += int64(len(line))
@@ -293,6 +295,7 @@ func (r *Reader) longLine(first []byte) ([]byte, int, error) {
 		r.stats.Bytes += n
 		if err == io.EOF {
 			r.eof = true
+			r.partial = true // ReadSlice found no line ending
 		} else if err != nil {
 			return nil, 0, err
 		}

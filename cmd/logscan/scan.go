@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"os"
@@ -236,6 +237,7 @@ func readOne(in inputs.Input, p plan, asm *analyze.Assembler, parseError func(er
 	}
 	defer rc.Close()
 	var src io.Reader = rc
+	var tail []byte // an unfinished last line, looked at on its own
 	if !p.whole {
 		f, ok := rc.(*os.File)
 		if !ok {
@@ -243,6 +245,14 @@ func readOne(in inputs.Input, p plan, asm *analyze.Assembler, parseError func(er
 			return fs, parser.Checkpoint{}, false
 		}
 		end, err := lastLineEnd(f, p.from.Offset, p.end)
+		if err == nil && end < p.end {
+			if p.final {
+				end = p.end // it did not grow since the last run: the line is whole
+			} else {
+				tail = make([]byte, p.end-end)
+				_, err = f.ReadAt(tail, end)
+			}
+		}
 		if err == nil && p.from.Offset > 0 {
 			_, err = f.Seek(p.from.Offset, io.SeekStart)
 		}
@@ -250,7 +260,7 @@ func readOne(in inputs.Input, p plan, asm *analyze.Assembler, parseError func(er
 			fs.Err = describe(err)
 			return fs, parser.Checkpoint{}, false
 		}
-		prog.skip(p.from.Offset + (p.end - end))
+		prog.skip(p.from.Offset)
 		src = io.LimitReader(f, end-p.from.Offset)
 	}
 	rd := parser.NewReader(prog.reader(src), in.Name)
@@ -288,5 +298,66 @@ func readOne(in inputs.Input, p plan, asm *analyze.Assembler, parseError func(er
 	}
 	fs.Stats = rd.Stats()
 	fs.Encoding = rd.Encoding()
-	return fs, rd.Checkpoint(), fs.Err == "" || fs.Stats.Bytes > 0
+	cp := rd.Checkpoint()
+	if len(tail) > 0 && fs.Err == "" {
+		cp = readTail(in, tail, cp, asm, &fs)
+	}
+	return fs, cp, fs.Err == "" || fs.Stats.Bytes > 0
+}
+
+// readTail looks at the unfinished last line of a file an incremental run
+// reads. Exchange may be in the middle of writing it, or a copy of a log
+// may just lack its last line ending. A line that is certainly whole is
+// taken, as a full run takes it: a command, a reply or a connect row
+// ("...,<,250 2.1.5 Recipient OK,") whose context column, always empty in
+// such rows, is there, since no cut can have shortened it. Any other is
+// left for the next run, which takes it as it then is once the file has
+// stopped growing.
+func readTail(in inputs.Input, tail []byte, cp parser.Checkpoint, asm *analyze.Assembler, fs *analyze.FileStats) parser.Checkpoint {
+	if t := bytes.TrimRight(tail, " \t"); len(t) == 0 || t[len(t)-1] != ',' {
+		return cp
+	}
+	open := func() *parser.Reader {
+		rd := parser.NewReader(bytes.NewReader(tail), in.Name)
+		rd.DefaultLogType = in.LogType
+		rd.Resume(cp)
+		return rd
+	}
+	rd := open()
+	n := 0
+	for {
+		rec, err := rd.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil || len(rec.Context) > 0 ||
+			rec.Event != parser.EventSend && rec.Event != parser.EventReceive && rec.Event != parser.EventConnect {
+			return cp
+		}
+		n++
+	}
+	if n == 0 {
+		return cp
+	}
+	rd = open()
+	for {
+		rec, err := rd.Read()
+		if err != nil {
+			break
+		}
+		if fs.First.IsZero() || rec.Time.Before(fs.First) {
+			fs.First = rec.Time
+		}
+		if rec.Time.After(fs.Last) {
+			fs.Last = rec.Time
+		}
+		asm.Add(in.Source, in.Name, rec)
+	}
+	st := rd.Stats()
+	fs.Bytes += st.Bytes
+	fs.Lines += st.Lines
+	fs.Rows += st.Rows
+	fs.Records += st.Records
+	fs.Repaired += st.Repaired
+	return rd.Checkpoint()
 }

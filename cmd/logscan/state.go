@@ -71,6 +71,7 @@ type fileState struct {
 	Offset      int64        `json:"offset"`
 	Line        int          `json:"line"`
 	InHeader    bool         `json:"in_header,omitempty"`
+	Partial     bool         `json:"partial,omitempty"` // the last line read had no line ending yet
 	Header      *headerState `json:"header,omitempty"`
 }
 
@@ -214,7 +215,8 @@ type plan struct {
 	act   action
 	from  parser.Checkpoint // where reading starts (zero: the start)
 	whole bool              // read as one unit, to the end
-	end   int64             // plain files: read up to here (after the last complete line)
+	end   int64             // plain files: the size to read up to
+	final bool              // it did not grow since the last run: an unfinished last line is whole
 	fp    string
 	fpLen int
 	prev  *fileState
@@ -280,7 +282,10 @@ func planState(path string, old *stateFile, ins []inputs.Input) (*stateRun, erro
 			p.act = skipUnchanged
 		default:
 			p.act = readAppended
-			p.from = parser.Checkpoint{Offset: f.Offset, Line: f.Line, Header: f.Header.header(), InHeader: f.InHeader}
+			p.from = parser.Checkpoint{Offset: f.Offset, Line: f.Line, Header: f.Header.header(), InHeader: f.InHeader, Partial: f.Partial}
+			// Left unread last time and still as it was: the file is not
+			// being written to, and its last line is as whole as it gets.
+			p.final = in.Size == f.Size
 		}
 		switch p.act {
 		case readNew:
@@ -376,7 +381,7 @@ func (r *stateRun) done(in inputs.Input, p plan, cp parser.Checkpoint, last time
 		return
 	}
 	f := &fileState{Name: in.Name, Size: in.Size, ModTime: in.ModTime, Fingerprint: p.fp, FPLen: p.fpLen, Whole: p.whole,
-		Offset: cp.Offset, Line: cp.Line, InHeader: cp.InHeader, Header: headerOf(cp.Header)}
+		Offset: cp.Offset, Line: cp.Line, InHeader: cp.InHeader, Partial: cp.Partial, Header: headerOf(cp.Header)}
 	if p.whole {
 		f.Offset = in.Size
 	}

@@ -113,7 +113,7 @@ func readStateFile(t *testing.T, path string) *stateFile {
 // findings, add up to what one full run over the final files reports; the
 // sessions not reported yet are exactly the ones still open, in the state.
 func TestStateAddsUp(t *testing.T) {
-	for _, seed := range []int64{1, 2, 3} {
+	for _, seed := range seeds() {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			gen, live := t.TempDir(), t.TempDir()
 			streams := generateLive(t, gen, live, 700, seed)
@@ -422,5 +422,66 @@ func TestStateFileAmongLogs(t *testing.T) {
 	d := stateRunJSON(t, state, dir)
 	if d.State.Unchanged != 1 || d.State.New != 0 || d.Summary.Rows != 0 {
 		t.Fatalf("second run: %+v %+v", d.Summary, *d.State)
+	}
+}
+
+// seeds are the corpora TestStateAddsUp writes; LOGSCAN_STATE_SEEDS=N
+// tries N of them.
+func seeds() []int64 {
+	n := 3
+	if v := os.Getenv("LOGSCAN_STATE_SEEDS"); v != "" {
+		fmt.Sscan(v, &n)
+	}
+	out := make([]int64, n)
+	for i := range out {
+		out[i] = int64(i + 1)
+	}
+	return out
+}
+
+// The last line of a file without its line ending: a copy that lost it,
+// or Exchange half-way through writing it.
+func TestStateUnfinishedLastLine(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "SmtpSend")
+	state := filepath.Join(t.TempDir(), "state.json")
+	a := filepath.Join(dir, "SEND2024030520-1.LOG")
+	rows := sessionRows("2024-03-05T20:00:01.000Z", "08DC000000000001", "250 OK")
+	full := fmt.Sprintf(stateHeader, "2024-03-05T20:00:00.000Z") + rows
+
+	// Cut inside the last row's context ("Loc" of "Local"): left for later.
+	cut := strings.LastIndex(full, "Local") + 3
+	writeLog(t, a, full[:cut])
+	d := stateRunJSON(t, state, dir)
+	if d.Summary.Sessions != 0 || d.State.CarriedOut != 1 {
+		t.Fatalf("cut in the last row: %+v %+v", d.Summary, *d.State)
+	}
+	// The rest comes, still without a line ending: as the file stays so,
+	// the next run takes the line as it is.
+	appendTo(t, a, full[cut:len(full)-2])
+	d = stateRunJSON(t, state, dir)
+	if d.Summary.Sessions != 0 || d.State.Appended != 1 {
+		t.Fatalf("grown, last line unfinished: %+v %+v", d.Summary, *d.State)
+	}
+	d = stateRunJSON(t, state, dir)
+	if d.Summary.Sessions != 1 || d.State.CarriedIn != 1 || d.State.CarriedOut != 0 {
+		t.Fatalf("unchanged since: %+v %+v", d.Summary, *d.State)
+	}
+
+	// A reply row without its line ending is whole: taken at once, and the
+	// rows that follow keep their line numbers.
+	b := filepath.Join(dir, "SEND2024030521-1.LOG")
+	rows = sessionRows("2024-03-05T21:00:01.000Z", "08DC000000000002", "250 OK")
+	full = fmt.Sprintf(stateHeader, "2024-03-05T21:00:00.000Z") + rows
+	cut = strings.Index(full, ",<,250 OK,") + len(",<,250 OK,")
+	writeLog(t, b, full[:cut])
+	stateRunJSON(t, state, dir)
+	appendTo(t, b, full[cut:])
+	out, errOut, code := cli(t, "", "--state", state, "-f", "ndjson", "--fail-on", "never", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	want, _, _ := cli(t, "", "-f", "ndjson", "--fail-on", "never", b)
+	if out != want {
+		t.Errorf("after the line ending came:\n got %s\nwant %s", out, want)
 	}
 }
