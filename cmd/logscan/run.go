@@ -97,7 +97,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usageHead)
 		fs.PrintDefaults()
-		fmt.Fprint(stderr, "\nExit status: 0 no finding at or above --fail-on; 1 findings at or above it;\n2 usage error, a broken export, or no input could be read.\n")
+		fmt.Fprint(stderr, "\nExit status: 0 no finding at or above --fail-on; 1 findings at or above it;\n2 usage error, a broken export, an unusable --state file, a report that could\nnot be written, or no input could be read.\n")
 	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
