@@ -15,7 +15,8 @@ const (
 // Options configure an Assembler.
 type Options struct {
 	// Emit receives each session once it has ended (or at Flush). It may
-	// keep the session.
+	// keep the session; the text of its evidence rows (Line.Raw, Reply.Raw)
+	// stays valid after Emit returns only if Emit calls Session.Keep.
 	Emit func(*Session)
 	// MaxOpen bounds the sessions held open at once; past it the least
 	// recently active one is closed early, marked Evicted and incomplete.
@@ -189,6 +190,9 @@ func (a *Assembler) close(st *stream, s *Session, evicted bool) {
 	s.trimRows(a.opts)
 	if a.opts.Emit != nil {
 		a.opts.Emit(s)
+	}
+	if !a.opts.KeepHeads { // a segment's sessions are handed on by a Stitcher
+		s.releaseRaws()
 	}
 }
 

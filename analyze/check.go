@@ -258,6 +258,7 @@ func (c *Checker) record(s *Session, h hit) {
 		f.Last = s.End
 	}
 	if f.Sessions <= evidenceSessions {
+		s.settleRaws() // quoted: the rows' text is wanted
 		n := 0
 		lines := h.lines
 		if h.reply != nil || h.cert != nil {
@@ -268,10 +269,11 @@ func (c *Checker) record(s *Session, h hit) {
 			lines = append(append(lines, h.lines...), certLines(h.cert)...)
 		}
 		for _, l := range lines {
-			if l.Raw == "" || n == evidenceLines {
+			raw := s.lineRaw(l)
+			if raw == "" || n == evidenceLines {
 				continue
 			}
-			f.Evidence = append(f.Evidence, Evidence{Session: s.ID, Pos: l.Pos, Raw: l.Raw})
+			f.Evidence = append(f.Evidence, Evidence{Session: s.ID, Pos: l.Pos, Raw: raw})
 			n++
 		}
 	}
@@ -593,7 +595,7 @@ func failReply(s *Session, pred func(r *Reply) bool) *Reply {
 	return nil
 }
 
-func replyLine(r *Reply) Line { return Line{Pos: r.Pos, Raw: r.Raw} }
+func replyLine(r *Reply) Line { return Line{Pos: r.Pos, Raw: r.Raw, ref: r.ref} }
 
 func replyString(r *Reply) string {
 	return strings.TrimSpace(fmt.Sprintf("%d %s %s", r.Code, r.Enhanced, r.Text))

@@ -6,9 +6,11 @@ import "sync"
 // error replies, the banner, the TLS row ...) is a dozen or two strings per
 // session, and making each one as its row was read was the largest share
 // of the assembler's allocations. Instead the rows are copied into one
-// buffer per session, taken from a pool, and the strings are made when the
-// session ends: one allocation holds them all, and the buffer goes back to
-// the pool.
+// buffer per session, taken from a pool. Only the few sessions whose text
+// is wanted (the first sessions of each finding, which are quoted as
+// evidence; sessions a report keeps or redacts) get strings, all in one
+// allocation; for the others the buffer just goes back to the pool when
+// the session has been handed on.
 
 // rawRef locates a kept row in its session's buffer until the session
 // ends; off is one past the start, so that the zero value means none.
@@ -44,6 +46,33 @@ func (s *Session) rawLine(pos Pos, b []byte) Line {
 	return Line{Pos: pos, Raw: raw, ref: ref}
 }
 
+// Keep makes the text of the session's evidence rows (Line.Raw,
+// Reply.Raw) stay valid after Options.Emit returns. Call it from Emit for
+// a session that is kept; without it that text is let go once Emit
+// returns.
+func (s *Session) Keep() { s.settleRaws() }
+
+// releaseRaws lets the text of the evidence rows go, unless Keep made it
+// strings: the buffer goes back to the pool.
+func (s *Session) releaseRaws() {
+	if s.raws == nil {
+		return
+	}
+	if cap(s.raws) <= 64<<10 {
+		*s.rawsBox = s.raws[:0]
+		rawPool.Put(s.rawsBox)
+	}
+	s.raws, s.rawsBox = nil, nil
+}
+
+// lineRaw returns the text of l, a row of s or a copy of one.
+func (s *Session) lineRaw(l Line) string {
+	if l.Raw != "" || l.ref.off == 0 || s.rawAll == "" {
+		return l.Raw
+	}
+	return s.rawAll[l.ref.off-1 : l.ref.off-1+l.ref.n]
+}
+
 // settleRaws makes the strings of the kept rows, all in one, wherever the
 // session holds them, and returns the buffer to the pool.
 func (s *Session) settleRaws() {
@@ -51,10 +80,10 @@ func (s *Session) settleRaws() {
 		return
 	}
 	all := string(s.raws)
+	s.rawAll = all
 	set := func(raw *string, ref *rawRef) {
 		if ref.off > 0 {
 			*raw = all[ref.off-1 : ref.off-1+ref.n]
-			*ref = rawRef{}
 		}
 	}
 	line := func(l *Line) { set(&l.Raw, &l.ref) }

@@ -230,6 +230,7 @@ func (r *Redactor) Session(s *Session) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.learnSession(s)
+	s.settleRaws() // its rows' text is redacted too
 
 	s.Source = r.path(s.Source)
 	s.Server = r.serverName(s.Server)

@@ -160,6 +160,7 @@ type Session struct {
 	transcript transcript
 	raws       []byte  // the text of the evidence rows, until finish
 	rawsBox    *[]byte // raws' pool entry
+	rawAll     string  // raws as one string, once Keep made it
 	state      state
 	msgStates  []msgState // parallel to Messages
 	lastTime   time.Time  // of the previous row

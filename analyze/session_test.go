@@ -16,7 +16,7 @@ import (
 func assemble(t testing.TB, opts analyze.Options, files ...[2]string) []*analyze.Session {
 	t.Helper()
 	var out []*analyze.Session
-	opts.Emit = func(s *analyze.Session) { out = append(out, s) }
+	opts.Emit = func(s *analyze.Session) { s.Keep(); out = append(out, s) }
 	a := analyze.NewAssembler(opts)
 	for _, f := range files {
 		name, body := f[0], f[1]

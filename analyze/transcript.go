@@ -78,6 +78,7 @@ func (s *Session) ParsedTranscript() ([]Row, int) {
 // Options.Transcripts, else the evidence rows (error replies, certificate
 // rows, TLS and connect results).
 func (s *Session) RawAt(p Pos) (string, bool) {
+	s.settleRaws()
 	for _, l := range s.evidence() {
 		if l.Pos == p {
 			return l.Raw, true
@@ -97,6 +98,7 @@ func (s *Session) DropTranscript() { s.transcript = transcript{} }
 
 // evidence lists the rows whose text the session keeps without a transcript.
 func (s *Session) evidence() []Line {
+	s.settleRaws()
 	var out []Line
 	for _, c := range []*Certificate{s.LocalCert, s.RemoteCert} {
 		if c != nil {

@@ -330,6 +330,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		emit = func(s *analyze.Session) error {
 			for _, m := range s.Messages {
 				if strings.EqualFold(strings.Trim(m.MessageID, "<>"), id) {
+					s.Keep()
 					shown = append(shown, s)
 					break
 				}
@@ -340,6 +341,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		transcripts = true
 		emit = func(s *analyze.Session) error {
 			if strings.EqualFold(s.ID, show) {
+				s.Keep()
 				shown = append(shown, s)
 			}
 			return nil
@@ -684,6 +686,7 @@ func (k *keeper) add(s *analyze.Session) error {
 		for _, id := range s.Findings {
 			k.example[id] = true
 		}
+		s.Keep()
 		k.kept = append(k.kept, s)
 		return nil
 	}
