@@ -192,7 +192,7 @@ func (a *Assembler) close(st *stream, s *Session, evicted bool) {
 		a.opts.Emit(s)
 	}
 	if !a.opts.KeepHeads { // a segment's sessions are handed on by a Stitcher
-		s.releaseRaws()
+		s.release()
 	}
 }
 

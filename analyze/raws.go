@@ -50,11 +50,45 @@ func (s *Session) rawLine(pos Pos, b []byte) Line {
 // Reply.Raw) stay valid after Options.Emit returns. Call it from Emit for
 // a session that is kept; without it that text is let go once Emit
 // returns.
-func (s *Session) Keep() { s.settleRaws() }
+func (s *Session) Keep() {
+	s.settleRaws()
+	s.kept = true
+}
 
-// releaseRaws lets the text of the evidence rows go, unless Keep made it
-// strings: the buffer goes back to the pool.
-func (s *Session) releaseRaws() {
+// repliesCap is the room a session's replies start with.
+const repliesCap = 16
+
+var replyPool = sync.Pool{New: func() any { r := make([]Reply, 0, repliesCap); return &r }}
+
+func newReplies() []Reply {
+	p := replyPool.Get().(*[]Reply)
+	r := (*p)[:0]
+	*p = nil
+	boxPool.Put(p)
+	return r
+}
+
+var boxPool = sync.Pool{New: func() any { return new([]Reply) }}
+
+// release lets go of what a session handed on no longer needs: the text
+// of its evidence rows, unless Keep made it strings, and, unless it was
+// kept, its replies (their room goes to the next sessions). Nothing
+// outside a kept session holds on to them: the checks, the summary and
+// the writers copy what they keep.
+func (s *Session) release() {
+	if !s.kept && cap(s.Replies) == repliesCap {
+		clear(s.Replies[:cap(s.Replies)])
+		p := boxPool.Get().(*[]Reply)
+		*p = s.Replies[:0]
+		replyPool.Put(p)
+		s.Replies = nil
+		for i := range s.Messages {
+			m := &s.Messages[i]
+			m.Reply, m.Refused = nil, nil
+		}
+		s.Final = nil
+		s.state.lastErr = nil
+	}
 	if s.raws == nil {
 		return
 	}

@@ -431,8 +431,9 @@ func (s *Session) reply(rec *parser.Record, pos Pos, texts *interner) {
 	var rp *Reply
 	if len(s.Replies) < maxReplies {
 		if s.Replies == nil {
-			// A session to Exchange Online has a dozen replies: grow once.
-			s.Replies = make([]Reply, 0, 16)
+			// A session to Exchange Online has a dozen replies: room for
+			// them, from the pool of sessions handed on (release).
+			s.Replies = newReplies()
 		}
 		s.Replies = append(s.Replies, r)
 		rp = &s.Replies[len(s.Replies)-1]

@@ -161,6 +161,7 @@ type Session struct {
 	raws       []byte  // the text of the evidence rows, until finish
 	rawsBox    *[]byte // raws' pool entry
 	rawAll     string  // raws as one string, once Keep made it
+	kept       bool    // Keep was called: release leaves the session whole
 	state      state
 	msgStates  []msgState // parallel to Messages
 	lastTime   time.Time  // of the previous row

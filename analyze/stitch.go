@@ -133,7 +133,7 @@ func (st *Stitcher) emit(s *Session, evicted bool) {
 	if st.opts.Emit != nil {
 		st.opts.Emit(s)
 	}
-	s.releaseRaws()
+	s.release()
 }
 
 func (st *Stitcher) drop(k stitchKey) { delete(st.open, k) }
