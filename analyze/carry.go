@@ -33,7 +33,8 @@ func (s *Session) Carry() (Carried, bool) {
 func (s *Session) LastActive() time.Time { return s.lastTime }
 
 func newSession(src Source, typ parser.LogType, id string) *Session {
-	s := &Session{Source: src.Key, Server: src.Server, Service: src.Service, LogType: typ, ID: id, keyType: typ}
+	s := sessionPool.Get().(*Session)
+	s.Source, s.Server, s.Service, s.LogType, s.ID, s.keyType = src.Key, src.Server, src.Service, typ, id, typ
 	s.state.msg = -1
 	return s
 }

@@ -70,12 +70,22 @@ func newReplies() []Reply {
 
 var boxPool = sync.Pool{New: func() any { return new([]Reply) }}
 
+var sessionPool = sync.Pool{New: func() any { return new(Session) }}
+
 // release lets go of what a session handed on no longer needs: the text
 // of its evidence rows, unless Keep made it strings, and, unless it was
 // kept, its replies (their room goes to the next sessions). Nothing
 // outside a kept session holds on to them: the checks, the summary and
 // the writers copy what they keep.
 func (s *Session) release() {
+	defer func() {
+		if !s.kept {
+			// Nothing refers to a session handed on and not kept: it
+			// becomes the next one.
+			*s = Session{}
+			sessionPool.Put(s)
+		}
+	}()
 	if !s.kept && cap(s.Replies) == repliesCap {
 		clear(s.Replies[:cap(s.Replies)])
 		p := boxPool.Get().(*[]Reply)

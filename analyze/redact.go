@@ -231,6 +231,7 @@ func (r *Redactor) Session(s *Session) {
 	defer r.mu.Unlock()
 	r.learnSession(s)
 	s.settleRaws() // its rows' text is redacted too
+	s.rawAll = ""  // and the original is not kept beside it
 
 	s.Source = r.path(s.Source)
 	s.Server = r.serverName(s.Server)

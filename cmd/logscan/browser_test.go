@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -46,6 +47,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	defer ln.Close()
 	var fetches atomic.Int32
 	requests := make(chan string, 100)
+	var conns sync.WaitGroup
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -53,7 +55,9 @@ func TestHTMLInBrowser(t *testing.T) {
 				return
 			}
 			fetches.Add(1)
+			conns.Add(1)
 			go func(c net.Conn) {
+				defer conns.Done()
 				defer c.Close()
 				c.SetReadDeadline(time.Now().Add(2 * time.Second))
 				buf := make([]byte, 512)
@@ -114,6 +118,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	// however it is started; those are the browser's, not the page's.
 	time.Sleep(200 * time.Millisecond)
 	ln.Close()
+	conns.Wait() // every handler has sent what it read (reads time out)
 	close(requests)
 	for r := range requests {
 		if !browserOwn(r) {
