@@ -72,6 +72,25 @@ var boxPool = sync.Pool{New: func() any { return new([]Reply) }}
 
 var sessionPool = sync.Pool{New: func() any { return new(Session) }}
 
+// certPool holds certificates of sessions handed on, with room for the
+// rows of the multi-row layout (a header and up to seven attributes).
+var certPool = sync.Pool{New: func() any { return &Certificate{Rows: make([]Line, 0, 8)} }}
+
+func newCertificate() *Certificate { return certPool.Get().(*Certificate) }
+
+// recycle puts c back, its rows' room kept. Nothing outside the session
+// holds it: the summary copies what it keeps of a certificate (SANs is a
+// slice of its own, never reused).
+func recycle(c *Certificate) {
+	if c == nil || cap(c.Rows) != 8 {
+		return
+	}
+	rows := c.Rows[:8]
+	clear(rows)
+	*c = Certificate{Rows: rows[:0]}
+	certPool.Put(c)
+}
+
 // release lets go of what a session handed on no longer needs: the text
 // of its evidence rows, unless Keep made it strings, and, unless it was
 // kept, its replies (their room goes to the next sessions). Nothing
@@ -82,6 +101,10 @@ func (s *Session) release() {
 		if !s.kept {
 			// Nothing refers to a session handed on and not kept: it
 			// becomes the next one.
+			recycle(s.LocalCert)
+			if s.RemoteCert != s.LocalCert {
+				recycle(s.RemoteCert)
+			}
 			*s = Session{}
 			sessionPool.Put(s)
 		}

@@ -624,10 +624,9 @@ func (s *Session) info(rec *parser.Record, pos Pos) {
 // either the header of the multi-row layout (nothing after the words) or
 // the one-row layout (attribute names follow, values in data).
 func (s *Session) certHeader(dst **Certificate, rest, data []byte, at Line) {
-	// The multi-row layout adds up to seven attribute rows: room for all.
-	rows := make([]Line, 1, 8)
-	rows[0] = at
-	c := &Certificate{Pos: at.Pos, Rows: rows}
+	c := newCertificate()
+	c.Pos = at.Pos
+	c.Rows = append(c.Rows, at)
 	*dst = c
 	s.state.cert = c
 	if len(bytes.TrimSpace(rest)) > 0 && len(bytes.TrimSpace(data)) > 0 {
