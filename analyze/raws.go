@@ -105,7 +105,11 @@ func (s *Session) release() {
 			if s.RemoteCert != s.LocalCert {
 				recycle(s.RemoteCert)
 			}
+			txt := s.txt[:0]
 			*s = Session{}
+			if cap(txt) <= 16<<10 {
+				s.txt = txt // the next session's replies' text goes there
+			}
 			sessionPool.Put(s)
 		}
 	}()
@@ -193,4 +197,52 @@ func (s *Session) settleRaws() {
 		rawPool.Put(s.rawsBox)
 	}
 	s.raws, s.rawsBox = nil, nil
+}
+
+// The texts of a session's replies (and their enhanced codes) are kept the
+// same way: appended to one buffer as the replies are read, made into one
+// string when the session ends, every reply pointing into it; no map
+// lookup or allocation per reply.
+
+// keepText appends b to the session's text buffer.
+func (s *Session) keepText(b []byte) rawRef {
+	if len(b) == 0 || len(s.txt)+len(b) > maxRawBuf {
+		return rawRef{}
+	}
+	off := len(s.txt)
+	s.txt = append(s.txt, b...)
+	return rawRef{off: int32(off) + 1, n: int32(len(b))}
+}
+
+// settleTexts gives every reply its Enhanced and Text.
+func (s *Session) settleTexts() {
+	if len(s.txt) == 0 {
+		return
+	}
+	all := string(s.txt)
+	get := func(ref rawRef) string {
+		if ref.off == 0 {
+			return ""
+		}
+		return all[ref.off-1 : ref.off-1+ref.n]
+	}
+	reply := func(r *Reply) {
+		if r != nil && (r.enhRef.off > 0 || r.textRef.off > 0) {
+			r.Enhanced, r.Text = get(r.enhRef), get(r.textRef)
+			r.enhRef, r.textRef = rawRef{}, rawRef{}
+		}
+	}
+	for i := range s.Replies {
+		reply(&s.Replies[i])
+	}
+	reply(s.Final)
+	reply(s.state.lastErr)
+	for i := range s.Messages {
+		m := &s.Messages[i]
+		reply(m.Reply)
+		for j := range m.Refused {
+			reply(m.Refused[j].Reply)
+		}
+	}
+	s.txt = s.txt[:0] // the room serves the next session (release keeps it)
 }

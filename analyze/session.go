@@ -58,6 +58,9 @@ type Reply struct {
 	// Raw is the row as logged, kept for error replies (code >= 400) only.
 	Raw string
 	ref rawRef
+	// where Enhanced and Text are in the session's text buffer until it
+	// ends (settleTexts)
+	enhRef, textRef rawRef
 }
 
 // TLS is a successful TLS negotiation.
@@ -161,6 +164,7 @@ type Session struct {
 	raws       []byte  // the text of the evidence rows, until finish
 	rawsBox    *[]byte // raws' pool entry
 	rawAll     string  // raws as one string, once Keep made it
+	txt        []byte  // the text of the replies, until finish
 	kept       bool    // Keep was called: release leaves the session whole
 	state      state
 	msgStates  []msgState // parallel to Messages

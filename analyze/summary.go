@@ -421,7 +421,7 @@ func (s *Summary) normalized(t string) string {
 	if len(s.norm) >= 4096 {
 		clear(s.norm)
 	}
-	s.norm[t] = n
+	s.norm[strings.Clone(t)] = n // t may be part of a session's text
 	return n
 }
 
