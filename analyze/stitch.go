@@ -56,21 +56,34 @@ func keyOf(s *Session) stitchKey { return stitchKey{s.Source, s.keyType, s.ID} }
 // Add takes the next file's segment.
 func (st *Stitcher) Add(seg Segment) {
 	for _, s := range seg.Closed {
-		if tail := st.open[keyOf(s)]; tail != nil && s.head {
-			st.replay(tail, s)
-			if tail.state.ended {
-				st.drop(keyOf(tail))
-				st.emit(tail, false)
-			}
-			continue
-		}
-		s.head = false
-		if !st.opts.Transcripts {
-			s.transcript = transcript{}
-		}
-		st.emit(s, false)
+		st.AddClosed(s)
 	}
-	for _, s := range seg.Open {
+	st.AddOpen(seg.Open)
+}
+
+// AddClosed takes the next session that ended in the file being added, in
+// the order they ended there; AddOpen then ends the file. Together they
+// are Add, for a file whose sessions arrive while it is still being read.
+func (st *Stitcher) AddClosed(s *Session) {
+	if tail := st.open[keyOf(s)]; tail != nil && s.head {
+		st.replay(tail, s)
+		if tail.state.ended {
+			st.drop(keyOf(tail))
+			st.emit(tail, false)
+		}
+		return
+	}
+	s.head = false
+	if !st.opts.Transcripts {
+		s.transcript = transcript{}
+	}
+	st.emit(s, false)
+}
+
+// AddOpen takes the sessions still open at the end of the file being
+// added (from Assembler.Detach).
+func (st *Stitcher) AddOpen(open []*Session) {
+	for _, s := range open {
 		k := keyOf(s)
 		if tail := st.open[k]; tail != nil {
 			if s.head {

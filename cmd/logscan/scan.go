@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/logscan/logscan/analyze"
@@ -118,18 +119,26 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 		return read, held, emitErr
 	}
 
+	// A worker hands on the sessions that end in its file as they end
+	// once the stitcher has come to that file (streaming); before, it
+	// keeps them. So at most one file's ended sessions wait in memory per
+	// worker ahead of the stitcher, not every file's.
 	type result struct {
-		fs   analyze.FileStats
-		cp   parser.Checkpoint
-		ok   bool
-		errs []error // the first parse errors, in order
-		more int     // parse errors past those
-		seg  analyze.Segment
-		done chan struct{}
+		fs        analyze.FileStats
+		cp        parser.Checkpoint
+		ok        bool
+		errs      []error // the first parse errors, in order
+		more      int     // parse errors past those
+		mu        sync.Mutex
+		streaming bool
+		closed    []*analyze.Session // ended before streaming began
+		ch        chan *analyze.Session
+		open      []*analyze.Session // open at the end of the file
+		done      chan struct{}
 	}
 	results := make([]*result, len(ins))
 	for i := range results {
-		results[i] = &result{done: make(chan struct{})}
+		results[i] = &result{done: make(chan struct{}), ch: make(chan *analyze.Session, 64)}
 	}
 	quit := make(chan struct{})
 	slots := make(chan struct{}, o.jobs) // segments in memory at once
@@ -156,11 +165,24 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 				p := planOf(i)
 				if p.act == skipUnchanged {
 					r.fs.Name = ""
+					close(r.ch)
 					close(r.done)
 					continue
 				}
 				wopts := analyze.Options{Transcripts: o.transcripts, KeepHeads: true, KeepRows: keepRows,
-					Emit: func(s *analyze.Session) { r.seg.Closed = append(r.seg.Closed, s) }}
+					Emit: func(s *analyze.Session) {
+						r.mu.Lock()
+						if !r.streaming {
+							r.closed = append(r.closed, s)
+							r.mu.Unlock()
+							return
+						}
+						r.mu.Unlock()
+						select {
+						case r.ch <- s:
+						case <-quit:
+						}
+					}}
 				asm := analyze.NewAssembler(wopts)
 				r.fs, r.cp, r.ok = readOne(ins[i], p, asm, func(err error) {
 					if len(r.errs) < analyze.MaxInputErrors {
@@ -169,7 +191,8 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 						r.more++
 					}
 				}, o.prog)
-				r.seg.Open = asm.Detach()
+				close(r.ch)
+				r.open = asm.Detach()
 				close(r.done)
 			}
 		}()
@@ -182,6 +205,19 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 	}
 	for i := range ins {
 		r := results[i]
+		if planOf(i).act != skipUnchanged {
+			r.mu.Lock()
+			r.streaming = true
+			early := r.closed
+			r.closed = nil
+			r.mu.Unlock()
+			for _, s := range early {
+				st.AddClosed(s)
+			}
+			for s := range r.ch {
+				st.AddClosed(s)
+			}
+		}
 		<-r.done
 		if p := planOf(i); p.act == skipUnchanged {
 			o.prog.skip(ins[i].Size)
@@ -198,7 +234,7 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 		}
 		sum.AddErrorCount(r.more)
 		sum.AddFile(r.fs)
-		st.Add(r.seg)
+		st.AddOpen(r.open)
 		o.prog.fileDone()
 		if r.ok {
 			read++
