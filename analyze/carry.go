@@ -30,7 +30,7 @@ func (s *Session) Carry() (Carried, bool) {
 }
 
 // LastActive is the time of the session's latest row.
-func (s *Session) LastActive() time.Time { return s.lastTime }
+func (s *Session) LastActive() time.Time { return time.Unix(0, s.lastNS).UTC() }
 
 func newSession(src Source, typ parser.LogType, id string) *Session {
 	s := sessionPool.Get().(*Session)

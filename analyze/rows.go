@@ -114,13 +114,15 @@ func (st *state) pop() {
 // add feeds one row to the session.
 func (s *Session) add(rec *parser.Record, file string, maxRows int, texts *interner) {
 	pos := Pos{File: file, Line: rec.Line}
+	ns := rec.Nanos
 	if s.Rows == 0 {
 		s.First = pos
 		s.Start, s.End = rec.Time, rec.Time
+		s.startNS, s.endNS = ns, ns
 		s.state.sawStart = rec.Seq == 0
 	}
 	if s.Rows > 0 {
-		if gap := rec.Time.Sub(s.lastTime); gap > s.MaxGap {
+		if gap := time.Duration(ns - s.lastNS); gap > s.MaxGap {
 			s.MaxGap, s.GapFrom = gap, s.lastPos
 			s.GapTo = Line{Pos: pos}
 			if gap >= time.Second { // worth quoting as evidence
@@ -128,14 +130,14 @@ func (s *Session) add(rec *parser.Record, file string, maxRows int, texts *inter
 			}
 		}
 	}
-	s.lastTime, s.lastPos = rec.Time, pos
+	s.lastNS, s.lastPos = ns, pos
 	s.Rows++
 	s.Last = pos
-	if rec.Time.Before(s.Start) {
-		s.Start = rec.Time
+	if ns < s.startNS {
+		s.Start, s.startNS = rec.Time, ns
 	}
-	if rec.Time.After(s.End) {
-		s.End = rec.Time
+	if ns > s.endNS {
+		s.End, s.endNS = rec.Time, ns
 	}
 	if maxRows > 0 {
 		s.transcript.add(rec.Raw, file, rec.Line, maxRows)

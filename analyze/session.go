@@ -168,7 +168,9 @@ type Session struct {
 	kept       bool    // Keep was called: release leaves the session whole
 	state      state
 	msgStates  []msgState // parallel to Messages
-	lastTime   time.Time  // of the previous row
+	lastNS     int64      // the previous row's time (Record.Nanos)
+	startNS    int64      // Start and End as Record.Nanos
+	endNS      int64
 	lastPos    Pos
 	keyType    parser.LogType // the log type the session is keyed under
 	head       bool           // began before the file it was read from (KeepHeads)

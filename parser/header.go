@@ -55,7 +55,7 @@ func (r *Reader) header(key string, val []byte, no int) *ParseError {
 	case "Version":
 		h.Version = string(val)
 	case "Date":
-		if t, ok := r.parseTime(val); ok {
+		if t, _, ok := r.parseTime(val); ok {
 			h.Date = t
 		}
 	case "Log-type":

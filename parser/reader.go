@@ -103,6 +103,7 @@ type Reader struct {
 	// last parsed timestamp, to skip time.Date for rows in the same second
 	lastSec  [19]byte
 	lastTime time.Time
+	lastNano int64 // lastTime.UnixNano()
 	lastOK   bool
 }
 
@@ -583,12 +584,12 @@ func (r *Reader) fill(raw []byte, no int) *ParseError {
 	}
 
 	ts := r.col(colDateTime)
-	t, ok := r.parseTime(ts)
+	t, nanos, ok := r.parseTime(ts)
 	if !ok {
 		return &ParseError{File: r.name, Line: no, Column: r.cols[colDateTime] + 1, Err: ErrBadTime,
 			Detail: strconv.Quote(clip(ts, 64)), Raw: clip(raw, maxRawInError)}
 	}
-	rec.Time = t
+	rec.Time, rec.Nanos = t, nanos
 
 	ev := r.col(colEvent)
 	if len(ev) != 1 || !isEvent(ev[0]) {
@@ -656,32 +657,35 @@ func atoi(b []byte) int {
 // parseTime reads Exchange's yyyy-MM-ddTHH:mm:ss.fffZ without allocating,
 // reusing the previous row's date when the second is the same. Other
 // RFC 3339 forms go through time.Parse.
-func (r *Reader) parseTime(b []byte) (time.Time, bool) {
+func (r *Reader) parseTime(b []byte) (time.Time, int64, bool) {
 	if len(b) == 24 && b[19] == '.' && b[23] == 'Z' && isDigit(b[20]) && isDigit(b[21]) && isDigit(b[22]) {
-		ms := int(b[20]-'0')*100 + int(b[21]-'0')*10 + int(b[22]-'0')
+		ms := time.Duration(int(b[20]-'0')*100+int(b[21]-'0')*10+int(b[22]-'0')) * time.Millisecond
 		if r.lastOK && bytes.Equal(b[:19], r.lastSec[:]) {
-			return r.lastTime.Add(time.Duration(ms) * time.Millisecond), true
+			return r.lastTime.Add(ms), r.lastNano + int64(ms), true
 		}
 		if sec, ok := parseSecond(b[:19]); ok {
 			copy(r.lastSec[:], b[:19])
-			r.lastTime, r.lastOK = sec, true
-			return sec.Add(time.Duration(ms) * time.Millisecond), true
+			r.lastTime, r.lastNano, r.lastOK = sec, sec.UnixNano(), true
+			return sec.Add(ms), r.lastNano + int64(ms), true
 		}
-		return time.Time{}, false
+		return time.Time{}, 0, false
 	}
 	if len(b) < 20 || !isDigit(b[0]) {
-		return time.Time{}, false
+		return time.Time{}, 0, false
 	}
 	t, err := time.Parse(time.RFC3339Nano, string(b))
-	if err != nil || t.Year() < minYear {
-		return time.Time{}, false
+	if err != nil || t.Year() < minYear || t.Year() > maxYear {
+		return time.Time{}, 0, false
 	}
-	return t.UTC(), true
+	return t.UTC(), t.UnixNano(), true
 }
 
 // minYear is the earliest year a row's date may have: protocol logs are
 // younger than that, and "0001-01-01T00:00:00Z" would be the zero Time.
 const minYear = 1970
+
+// maxYear is the latest: later dates do not fit in Record.Nanos.
+const maxYear = 2261
 
 // parseSecond parses yyyy-MM-ddTHH:mm:ss as UTC.
 func parseSecond(b []byte) (time.Time, bool) {
@@ -700,7 +704,7 @@ func parseSecond(b []byte) (time.Time, bool) {
 	}
 	y, mo, d := num(b[0:4]), num(b[5:7]), num(b[8:10])
 	h, mi, s := num(b[11:13]), num(b[14:16]), num(b[17:19])
-	if y < minYear || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60 {
+	if y < minYear || y > maxYear || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60 {
 		return time.Time{}, false
 	}
 	return time.Date(y, time.Month(mo), d, h, mi, s, 0, time.UTC), true

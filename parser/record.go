@@ -92,7 +92,10 @@ type Header struct {
 // Memory: the byte slices alias the Reader's buffers and are valid only until
 // the next call to [Reader.Read]. Copy what you keep. Header stays valid.
 type Record struct {
-	Time      time.Time
+	Time time.Time
+	// Nanos is Time as nanoseconds since 1970 (rows are dated 1970 to
+	// 2261), for cheap comparisons.
+	Nanos     int64
 	Connector []byte
 	SessionID []byte
 	// Seq is the sequence number, or -1 when the column is empty or not a
