@@ -440,6 +440,8 @@ type sessionFacts struct {
 	conn       string // the connector's name in lower case
 	connKnown  bool
 	ids        []string // the finding ids so far
+	attr       attributionReplies
+	attrKnown  bool
 }
 
 // matchKey names a certificate (by thumbprint: one certificate, one set

@@ -15,6 +15,44 @@ import (
 // actual certificate, connector, address and reply; the remedies are
 // logscan's own words, with a link to Microsoft's article.
 
+// attributionReplies are a session's first failure replies of each kind
+// the attribution rules look for.
+type attributionReplies struct {
+	attr35, attr36, tenant *Reply
+}
+
+// attribution finds them once per session.
+func (c *Checker) attribution(s *Session) attributionReplies {
+	if c.cur.s == s && c.cur.attrKnown {
+		return c.cur.attr
+	}
+	var a attributionReplies
+	look := func(r *Reply) {
+		if r == nil || r.Code < 400 {
+			return
+		}
+		if a.attr35 == nil && isATTR35(r) {
+			a.attr35 = r
+		}
+		is36 := isATTR36(r)
+		if a.attr36 == nil && is36 {
+			a.attr36 = r
+		}
+		if a.tenant == nil && !is36 && (containsFold(r.Text, "tenantattribution") ||
+			(r.Enhanced == "5.7.64" && !containsFold(r.Text, "ATTR"))) {
+			a.tenant = r
+		}
+	}
+	for i := range s.Replies {
+		look(&s.Replies[i])
+	}
+	look(s.Final) // as failReply: the replies first, then the final one
+	if c.cur.s == s {
+		c.cur.attr, c.cur.attrKnown = a, true
+	}
+	return a
+}
+
 func isATTR35(r *Reply) bool {
 	return r.Enhanced == "4.4.62" || containsFold(r.Text, "ATTR35")
 }
@@ -151,7 +189,7 @@ func (c *Checker) inboundName() string {
 }
 
 func checkATTR35(c *Checker, s *Session, hit func(h hit)) {
-	r := failReply(s, isATTR35)
+	r := c.attribution(s).attr35
 	if r == nil {
 		return
 	}
@@ -169,7 +207,7 @@ func checkATTR35(c *Checker, s *Session, hit func(h hit)) {
 }
 
 func checkTenantAttribution(c *Checker, s *Session, hit func(h hit)) {
-	r := failReply(s, isTenantAttribution)
+	r := c.attribution(s).tenant
 	if r == nil {
 		return
 	}
@@ -184,7 +222,7 @@ func checkTenantAttribution(c *Checker, s *Session, hit func(h hit)) {
 }
 
 func checkATTR36(c *Checker, s *Session, hit func(h hit)) {
-	r := failReply(s, isATTR36)
+	r := c.attribution(s).attr36
 	if r == nil {
 		return
 	}
