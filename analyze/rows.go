@@ -441,7 +441,8 @@ func (s *Session) reply(rec *parser.Record, pos Pos, texts *interner) {
 		rp = &s.Replies[len(s.Replies)-1]
 	} else {
 		s.RepliesDropped++
-		rp = &r
+		rp = new(Reply) // not &r: that would put every reply on the heap
+		*rp = r
 	}
 	if code >= 400 {
 		st.lastErr = rp
