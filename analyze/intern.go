@@ -1,16 +1,16 @@
 package analyze
 
-// interner shares the strings of short texts that recur in every session
-// ("Sender OK", "2.1.5"), so that reading a reply allocates only for text
-// not seen before. It is bounded: past maxInterned entries new texts are
-// allocated as usual.
+// interner shares the strings of texts that recur in every session (the
+// subject, issuer and thumbprint of the certificate a connector presents),
+// so that reading them allocates only for text not seen before. It is
+// bounded: past maxInterned entries new texts are allocated as usual.
 type interner struct {
 	m map[string]string
 }
 
 const (
 	maxInterned    = 4096
-	maxInternedLen = 64
+	maxInternedLen = 256
 )
 
 func newInterner() *interner { return &interner{m: make(map[string]string)} }

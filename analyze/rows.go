@@ -175,7 +175,7 @@ func (s *Session) add(rec *parser.Record, file string, maxRows int, texts *inter
 			s.command(rec.Data)
 		}
 	case parser.EventInfo:
-		s.info(rec, pos)
+		s.info(rec, pos, texts)
 	}
 }
 
@@ -573,11 +573,11 @@ var (
 )
 
 // info handles a "*" row.
-func (s *Session) info(rec *parser.Record, pos Pos) {
+func (s *Session) info(rec *parser.Record, pos Pos, texts *interner) {
 	ctx, data := rec.Context, rec.Data
 	switch {
 	case bytes.HasPrefix(ctx, ctxCertAttr):
-		s.certAttribute(ctx[len(ctxCertAttr):], data, s.rawLine(pos, rec.Raw))
+		s.certAttribute(ctx[len(ctxCertAttr):], data, s.rawLine(pos, rec.Raw), texts)
 		return
 	case bytes.HasPrefix(ctx, ctxSending):
 		s.certHeader(&s.LocalCert, ctx[len(ctxSending):], data, s.rawLine(pos, rec.Raw))
@@ -639,7 +639,7 @@ func (s *Session) certHeader(dst **Certificate, rest, data []byte, at Line) {
 }
 
 // certAttribute handles one row of the multi-row layout.
-func (s *Session) certAttribute(name, data []byte, at Line) {
+func (s *Session) certAttribute(name, data []byte, at Line, texts *interner) {
 	c := s.state.cert
 	if c == nil {
 		// Attribute rows without a header row: the certificate we sent.
@@ -652,7 +652,9 @@ func (s *Session) certAttribute(name, data []byte, at Line) {
 	if len(c.Rows) < 8 {
 		c.Rows = append(c.Rows, at)
 	}
-	v := string(bytes.TrimSpace(data))
+	// The same certificate comes in session after session: its values
+	// are interned.
+	v := texts.get(bytes.TrimSpace(data))
 	switch string(name) {
 	case "subject":
 		c.Subject = v
