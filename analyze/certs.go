@@ -11,9 +11,9 @@ import (
 // using bulk encryption algorithm CALG_AES_256 with strength 256 bits, MAC
 // hash algorithm CALG_SHA_384 with strength 0 bits and key exchange
 // algorithm CALG_ECDH_EPHEM with strength 384 bits".
-func parseTLS(text []byte) *TLS {
-	t := &TLS{}
-	t.Protocol = string(firstWord(text[len(txtTLSOK):]))
+func parseTLS(text []byte) TLS {
+	var t TLS
+	t.Protocol = algorithmName(firstWord(text[len(txtTLSOK):]))
 	t.Version = tlsVersion(t.Protocol)
 	t.Cipher, t.CipherBits = algorithm(text, "bulk encryption algorithm ")
 	t.MAC, _ = algorithm(text, "MAC hash algorithm ")
@@ -199,5 +199,6 @@ func algorithmName(b []byte) string {
 	return string(b)
 }
 
-var knownAlgorithms = []string{"CALG_AES_256", "CALG_AES_128", "CALG_SHA_384", "CALG_SHA_256", "CALG_SHA1", "CALG_ECDH_EPHEM",
+var knownAlgorithms = []string{"SP_PROT_TLS1_2_CLIENT", "SP_PROT_TLS1_2_SERVER", "SP_PROT_TLS1_3_CLIENT", "SP_PROT_TLS1_3_SERVER",
+	"SP_PROT_TLS1_1_CLIENT", "SP_PROT_TLS1_0_CLIENT", "CALG_AES_256", "CALG_AES_128", "CALG_SHA_384", "CALG_SHA_256", "CALG_SHA1", "CALG_ECDH_EPHEM",
 	"CALG_ECDHE", "CALG_DH_EPHEM", "CALG_RSA_KEYX", "CALG_3DES", "CALG_RC4"}

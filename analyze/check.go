@@ -44,6 +44,7 @@ type rule struct {
 type hit struct {
 	id       string
 	key      string
+	key2     string // more of the key, joined to it only for a new finding
 	severity Severity
 	lines    []Line
 	// reply and cert add their rows to the evidence; they are looked up
@@ -220,7 +221,7 @@ func (c *Checker) has(flag string) bool {
 const maxKeysPerRule = 200
 
 func (c *Checker) record(s *Session, h hit) {
-	kb := c.key.of(h.id, h.key)
+	kb := c.findingKey(h)
 	fd := c.found[string(kb)]
 	if fd == nil && c.perRule[h.id] >= maxKeysPerRule {
 		k := h.id + "\x00\x00other"
@@ -235,10 +236,10 @@ func (c *Checker) record(s *Session, h hit) {
 	if fd == nil {
 		c.perRule[h.id]++
 		title, expl, remedy, link := h.describe()
-		fd = &found{order: c.order, f: Finding{ID: h.id, Key: h.key, Severity: h.severity, Title: title,
+		fd = &found{order: c.order, f: Finding{ID: h.id, Key: h.key + h.key2, Severity: h.severity, Title: title,
 			Explanation: expl, Remedy: remedy, Link: link}}
 		c.order++
-		c.found[string(c.key.of(h.id, h.key))] = fd
+		c.found[string(c.findingKey(h))] = fd
 	}
 	f := &fd.f
 	if h.severity > f.Severity {
@@ -277,6 +278,14 @@ func (c *Checker) record(s *Session, h hit) {
 			n++
 		}
 	}
+}
+
+// findingKey builds the key of h's finding in c.found: the id, a zero
+// byte, the key (key and key2 joined).
+func (c *Checker) findingKey(h hit) []byte {
+	k := append(c.key.of(h.id, h.key), h.key2...)
+	c.key = k
+	return k
 }
 
 // Findings returns what was found, worst first, and the checks that could

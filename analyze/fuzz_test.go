@@ -180,8 +180,9 @@ func FuzzParseMailFrom(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, arg []byte) {
 		s := &Session{}
+		texts := newInterner()
 		m := &Message{Size: -1}
-		s.parseMailFrom(m, arg)
+		s.parseMailFrom(m, arg, texts)
 		if !bytes.Contains(arg, []byte(m.From)) || !bytes.Contains(arg, []byte(m.XOORG)) {
 			t.Fatalf("parseMailFrom(%q): From %q XOORG %q", arg, m.From, m.XOORG)
 		}
@@ -191,9 +192,9 @@ func FuzzParseMailFrom(f *testing.F) {
 		// The whole command, as the row machine sees it (the verb's
 		// argument starts after the blanks that follow it).
 		s.state.msg = -1
-		s.command(append([]byte("MAIL "), arg...))
+		s.command(append([]byte("MAIL "), arg...), texts)
 		m = &Message{Size: -1}
-		s.parseMailFrom(m, bytes.TrimLeft(arg, " "))
+		s.parseMailFrom(m, bytes.TrimLeft(arg, " "), texts)
 		if len(s.Messages) != 1 || s.Messages[0].From != m.From || s.Messages[0].Size != m.Size {
 			t.Fatalf("command(MAIL %q) = %+v, want From %q Size %d", arg, s.Messages, m.From, m.Size)
 		}

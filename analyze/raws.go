@@ -105,10 +105,14 @@ func (s *Session) release() {
 			if s.RemoteCert != s.LocalCert {
 				recycle(s.RemoteCert)
 			}
-			txt := s.txt[:0]
+			txt, ids := s.txt[:0], s.Findings[:0]
 			*s = Session{}
 			if cap(txt) <= 16<<10 {
 				s.txt = txt // the next session's replies' text goes there
+			}
+			if cap(ids) <= 16 {
+				clear(ids[:cap(ids)])
+				s.Findings = ids // and its finding ids
 			}
 			sessionPool.Put(s)
 		}

@@ -172,7 +172,7 @@ func (s *Session) add(rec *parser.Record, file string, maxRows int, texts *inter
 			}
 			s.reply(rec, pos, texts)
 		} else {
-			s.command(rec.Data)
+			s.command(rec.Data, texts)
 		}
 	case parser.EventInfo:
 		s.info(rec, pos, texts)
@@ -259,14 +259,14 @@ func verb(d []byte, buf *[16]byte) (string, []byte) {
 
 var knownVerbs = []string{"RCPT", "MAIL", "EHLO", "DATA", "BDAT", "QUIT", "RSET", "STARTTLS", "HELO", "AUTH", "X-ANONYMOUSTLS", "NOOP", "XEXCH50"}
 
-func (s *Session) command(d []byte) {
+func (s *Session) command(d []byte, texts *interner) {
 	var buf [16]byte
 	v, arg := verb(d, &buf)
 	st := &s.state
 	switch v {
 	case "EHLO", "HELO":
 		if s.EHLO == "" {
-			s.EHLO = string(firstWord(arg))
+			s.EHLO = texts.get(firstWord(arg))
 		}
 		k := cmdEHLO
 		if v == "HELO" {
@@ -279,14 +279,14 @@ func (s *Session) command(d []byte) {
 	case "MAIL":
 		m := s.mailMessage()
 		if m != nil {
-			s.parseMailFrom(m, arg)
+			s.parseMailFrom(m, arg, texts)
 		}
 		st.push(pending{cmd: cmdMail, msg: st.msg})
 	case "RCPT":
 		idx := -1
 		if m := s.message(); m != nil {
 			if len(m.To) < maxRecipients {
-				m.To = append(m.To, string(angle(afterColon(arg))))
+				m.To = append(m.To, texts.get(angle(afterColon(arg))))
 				idx = len(m.To) - 1
 			}
 		}
@@ -371,9 +371,9 @@ func (s *Session) mailMessage() *Message {
 	return m
 }
 
-func (s *Session) parseMailFrom(m *Message, arg []byte) {
+func (s *Session) parseMailFrom(m *Message, arg []byte, texts *interner) {
 	a := afterColon(arg)
-	m.From = string(angle(a))
+	m.From = texts.get(angle(a))
 	if i := bytes.IndexByte(a, '>'); i >= 0 {
 		a = a[i+1:]
 	} else {
@@ -391,7 +391,7 @@ func (s *Session) parseMailFrom(m *Message, arg []byte) {
 		case bytes.EqualFold(k, []byte("SIZE")):
 			m.Size = int64(atoi64(v))
 		case bytes.EqualFold(k, []byte("XOORG")):
-			m.XOORG = string(v)
+			m.XOORG = texts.get(v)
 		}
 	}
 }
@@ -415,7 +415,7 @@ func (s *Session) reply(rec *parser.Record, pos Pos, texts *interner) {
 	code, cont, enh, text := parseReply(rec.Data)
 	p := st.peek()
 	if p.cmd == cmdEHLO {
-		if s.capabilities(text, !st.inReply) {
+		if s.capabilities(text, !st.inReply, texts) {
 			s.SeenIPAt = s.rawLine(pos, rec.Raw)
 		}
 	}
@@ -523,7 +523,7 @@ func (s *Session) failMessage(i int, r *Reply) {
 // capabilities reads one line of an EHLO reply: the first names the host
 // and the address it saw ("host Hello [203.0.113.10]"), the others (or the
 // rest of a one-row reply) list extensions.
-func (s *Session) capabilities(text []byte, first bool) (sawIP bool) {
+func (s *Session) capabilities(text []byte, first bool, texts *interner) (sawIP bool) {
 	if first {
 		host := firstWord(text)
 		if s.LogType == parser.LogReceive {
@@ -538,7 +538,7 @@ func (s *Session) capabilities(text []byte, first bool) (sawIP bool) {
 			if k := bytes.IndexByte(rest, '['); k >= 0 && k <= 256 {
 				rest = rest[k+1:]
 				if j := bytes.IndexByte(rest, ']'); j > 0 && j <= 64 {
-					s.SeenIP = string(rest[:j])
+					s.SeenIP = texts.get(rest[:j])
 					sawIP = true
 				}
 			}
@@ -595,7 +595,8 @@ func (s *Session) info(rec *parser.Record, pos Pos, texts *interner) {
 	}
 	switch {
 	case bytes.HasPrefix(text, txtTLSOK):
-		s.TLS = parseTLS(text)
+		s.tls = parseTLS(text)
+		s.TLS = &s.tls // the session's own: no allocation
 		s.TLS.At = s.rawLine(pos, rec.Raw)
 	case bytes.HasPrefix(text, txtTLSFail):
 		s.TLSError = string(bytes.TrimSpace(text[len(txtTLSFail):]))

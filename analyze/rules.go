@@ -345,8 +345,7 @@ func checkCertDomain(c *Checker, s *Session, hit func(h hit)) {
 		}
 	}
 	if !covered {
-		key := "cert:" + s.LocalCert.Thumbprint
-		hit(hitWith("cert-domain-not-accepted", key, Error, nil, s.LocalCert, func() (string, string, string, string) {
+		h := hitWith("cert-domain-not-accepted", "cert:", Error, nil, s.LocalCert, func() (string, string, string, string) {
 			expl := fmt.Sprintf("%s presented %s, but none of its names is under one of your accepted domains (%s). Exchange Online attributes by certificate only through a name under an accepted domain, and answers relayed mail with 550 5.7.64 ATTR36 otherwise.",
 				capitalize(where(s)), certDesc(s.LocalCert, names), acceptedList(c.cfg.Domains))
 			if first.Domain != "" {
@@ -355,7 +354,9 @@ func checkCertDomain(c *Checker, s *Session, hit func(h hit)) {
 			remedy := fmt.Sprintf("Add %s as an accepted domain in Exchange Online (and verify it), or present a certificate whose name is directly under an accepted domain; then rerun the Hybrid Configuration Wizard so the inbound connector follows.", first.Need)
 			return "The certificate's names are not under an accepted domain", expl, remedy,
 				"https://learn.microsoft.com/en-us/exchange/troubleshoot/hybrid-configuration-wizard-errors/relay-access-denied-attr36-ndr"
-		}))
+		})
+		h.key2 = s.LocalCert.Thumbprint
+		hit(h)
 	}
 	if c.cfg.HaveInbound {
 		m := c.match(s, names, c.cfg.Domains)
@@ -611,7 +612,7 @@ func checkExpiry(c *Checker, s *Session, hit func(h hit)) {
 	if left <= 0 {
 		sev, title = Error, "The certificate presented has expired"
 	}
-	hit(hitWith("certificate-expiring", cert.Thumbprint+cert.Subject, sev, nil, cert, func() (string, string, string, string) {
+	h := hitWith("certificate-expiring", cert.Thumbprint, sev, nil, cert, func() (string, string, string, string) {
 		var when string
 		if left <= 0 {
 			when = fmt.Sprintf("expired on %s", notAfter.UTC().Format("2006-01-02"))
@@ -624,7 +625,9 @@ func checkExpiry(c *Checker, s *Session, hit func(h hit)) {
 		}
 		remedy := "Renew the certificate, enable it for SMTP (Enable-ExchangeCertificate -Services SMTP), point the send connector's TlsCertificateName at the new one, and update the Exchange Online inbound connector if its name changes (or rerun the Hybrid Configuration Wizard)."
 		return title, expl, remedy, "https://learn.microsoft.com/en-us/exchange/architecture/client-access/certificates"
-	}))
+	})
+	h.key2 = cert.Subject
+	hit(h)
 }
 
 func checkResponse(c *Checker, s *Session, hit func(h hit)) {

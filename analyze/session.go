@@ -161,6 +161,7 @@ type Session struct {
 	Rows        int // rows seen
 
 	transcript transcript
+	tls        TLS     // TLS points here when the negotiation succeeded
 	raws       []byte  // the text of the evidence rows, until finish
 	rawsBox    *[]byte // raws' pool entry
 	rawAll     string  // raws as one string, once Keep made it
