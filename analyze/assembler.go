@@ -144,7 +144,7 @@ func (a *Assembler) Add(src Source, file string, rec *parser.Record) {
 	} else {
 		a.touch(s)
 	}
-	maxRows := a.rowCap()
+	maxRows := a.opts.rowCap()
 	if s.head {
 		maxRows = headMaxRows
 	}
@@ -217,16 +217,7 @@ func (a *Assembler) Detach() []*Session {
 
 // Flush ends the input: every session still open is handed on as it
 // stands (not complete), in the order the sessions began.
-func (a *Assembler) Flush() {
-	var all []*Session
-	for s := a.head; s != nil; s = s.state.next {
-		all = append(all, s)
-	}
-	sortByOrder(all)
-	for _, s := range all {
-		a.close(a.streams[streamKey{s.Source, s.streamType()}], s, false)
-	}
-}
+func (a *Assembler) Flush() { a.FlushIf(func(*Session) bool { return true }) }
 
 func (a *Assembler) pushBack(s *Session) {
 	s.state.prev, s.state.next = a.tail, nil

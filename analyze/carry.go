@@ -122,7 +122,7 @@ func (a *Assembler) Restore(c Carried, fields func(file string) []string) {
 	if old := st.open[c.ID]; old != nil {
 		a.close(st, old, false)
 	}
-	s := rebuild(c, fields, a.rowCap(), a.texts)
+	s := rebuild(c, fields, a.opts.rowCap(), a.texts)
 	s.state.order = a.order
 	a.order++
 	st.open[s.ID] = s
@@ -138,7 +138,7 @@ func (a *Assembler) Restore(c Carried, fields func(file string) []string) {
 // Restore takes a session carried from an earlier run as open, before the
 // first segment.
 func (st *Stitcher) Restore(c Carried, fields func(file string) []string) {
-	s := rebuild(c, fields, st.rowCap(), st.texts)
+	s := rebuild(c, fields, st.opts.rowCap(), st.texts)
 	k := keyOf(s)
 	if old := st.open[k]; old != nil {
 		st.drop(k)
@@ -148,13 +148,7 @@ func (st *Stitcher) Restore(c Carried, fields func(file string) []string) {
 		st.emit(s, false)
 		return
 	}
-	s.state.order = st.seq
-	st.seq++
-	st.open[k] = s
-	st.order = append(st.order, k)
-	if len(st.open) > st.opts.MaxOpen {
-		st.evictOldest()
-	}
+	st.keep(k, s)
 }
 
 // Hold hands over the sessions still open, unfinished, in the order they
@@ -171,22 +165,14 @@ func (st *Stitcher) Hold() []*Session {
 	return all
 }
 
-func (a *Assembler) rowCap() int {
+// rowCap is how many rows of a session to keep: all (a possible carry),
+// a transcript's worth, or none.
+func (o Options) rowCap() int {
 	switch {
-	case a.opts.KeepRows:
+	case o.KeepRows:
 		return headMaxRows
-	case a.opts.Transcripts:
-		return a.opts.MaxRows
-	}
-	return 0
-}
-
-func (st *Stitcher) rowCap() int {
-	switch {
-	case st.opts.KeepRows:
-		return headMaxRows
-	case st.opts.Transcripts:
-		return st.opts.MaxRows
+	case o.Transcripts:
+		return o.MaxRows
 	}
 	return 0
 }

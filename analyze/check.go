@@ -593,19 +593,6 @@ func certLines(c *Certificate) []Line {
 	return out
 }
 
-// failReply returns the first reply of the session matching pred.
-func failReply(s *Session, pred func(r *Reply) bool) *Reply {
-	for i := range s.Replies {
-		if r := &s.Replies[i]; r.Code >= 400 && pred(r) {
-			return r
-		}
-	}
-	if s.Final != nil && s.Final.Code >= 400 && pred(s.Final) {
-		return s.Final
-	}
-	return nil
-}
-
 func replyLine(r *Reply) Line { return Line{Pos: r.Pos, Raw: r.Raw, ref: r.ref} }
 
 func replyString(r *Reply) string {

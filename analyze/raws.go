@@ -2,42 +2,71 @@ package analyze
 
 import "sync"
 
-// The text of the rows a session keeps as evidence (certificate rows,
-// error replies, the banner, the TLS row ...) is a dozen or two strings per
-// session, and making each one as its row was read was the largest share
-// of the assembler's allocations. Instead the rows are copied into one
-// buffer per session, taken from a pool. Only the few sessions whose text
-// is wanted (the first sessions of each finding, which are quoted as
-// evidence; sessions a report keeps or redacts) get strings, all in one
-// allocation; for the others the buffer just goes back to the pool when
-// the session has been handed on.
+// The text a session keeps, the rows it keeps as evidence (certificate
+// rows, error replies, the banner, the TLS row ...) and the texts of its
+// replies, was a few dozen strings per session, and making each one as its
+// row was read was the largest share of the assembler's allocations.
+// Instead the text is copied into two buffers per session:
+//
+//   - the evidence rows go to raws, taken from a pool. Only the few
+//     sessions whose rows are wanted (the first sessions of each finding,
+//     which are quoted as evidence; sessions a report keeps or redacts) get
+//     strings, all in one allocation (settleRaws); for the others the
+//     buffer goes back to the pool when the session has been handed on;
+//   - the replies' codes and texts go to txt, made into one string when
+//     the session ends (settleTexts).
+//
+// Past maxKeptBuf bytes (a hostile session with millions of rows) text is
+// made into strings at once, as it was before, so a buffer stays small.
 
-// rawRef locates a kept row in its session's buffer until the session
-// ends; off is one past the start, so that the zero value means none.
+// rawRef locates kept text in a session's buffer until it becomes a
+// string; off is one past the start, so that the zero value means none.
 type rawRef struct{ off, n int32 }
 
-// maxRawBuf bounds a session's buffer; rows past it are kept as strings
-// at once.
-const maxRawBuf = 1 << 30
+// in returns the text ref locates in all, the buffer made a string.
+func (ref rawRef) in(all string) string {
+	if ref.off == 0 {
+		return ""
+	}
+	return all[ref.off-1 : ref.off-1+ref.n]
+}
 
-var rawPool = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
+// maxKeptBuf bounds each of a session's buffers.
+const maxKeptBuf = 64 << 10
 
-// keepRaw keeps the text of a row: in the session's buffer (the string
-// comes at finish), or as a string now when the buffer is full.
-func (s *Session) keepRaw(b []byte) (string, rawRef) {
+// keepIn appends b to *buf and says where, or, when the buffer is full,
+// returns b as a string.
+func keepIn(buf *[]byte, b []byte) (string, rawRef) {
 	if len(b) == 0 {
 		return "", rawRef{}
 	}
-	if len(s.raws)+len(b) > maxRawBuf {
+	if len(*buf)+len(b) > maxKeptBuf {
 		return string(b), rawRef{}
 	}
-	if s.raws == nil {
+	off := len(*buf)
+	*buf = append(*buf, b...)
+	return "", rawRef{off: int32(off) + 1, n: int32(len(b))}
+}
+
+var rawPool = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
+
+// keepRaw keeps the text of an evidence row.
+func (s *Session) keepRaw(b []byte) (string, rawRef) {
+	if s.raws == nil && len(b) > 0 {
 		s.rawsBox = rawPool.Get().(*[]byte)
 		s.raws = (*s.rawsBox)[:0]
 	}
-	off := len(s.raws)
-	s.raws = append(s.raws, b...)
-	return "", rawRef{off: int32(off) + 1, n: int32(len(b))}
+	return keepIn(&s.raws, b)
+}
+
+// putRaws returns the evidence buffer to the pool.
+func (s *Session) putRaws() {
+	if s.raws == nil {
+		return
+	}
+	*s.rawsBox = s.raws[:0]
+	rawPool.Put(s.rawsBox)
+	s.raws, s.rawsBox = nil, nil
 }
 
 // rawLine is a Line for a row kept as evidence.
@@ -46,106 +75,43 @@ func (s *Session) rawLine(pos Pos, b []byte) Line {
 	return Line{Pos: pos, Raw: raw, ref: ref}
 }
 
+// keepText keeps a reply's code or text.
+func (s *Session) keepText(b []byte) (string, rawRef) { return keepIn(&s.txt, b) }
+
 // Keep makes the text of the session's evidence rows (Line.Raw,
-// Reply.Raw) stay valid after Options.Emit returns. Call it from Emit for
-// a session that is kept; without it that text is let go once Emit
-// returns.
+// Reply.Raw) stay valid after Options.Emit returns, and the session whole.
+// Call it from Emit for a session that is kept; without it that text is
+// let go once Emit returns and the session is reused.
 func (s *Session) Keep() {
 	s.settleRaws()
 	s.kept = true
 }
 
-// repliesCap is the room a session's replies start with.
-const repliesCap = 16
-
-var replyPool = sync.Pool{New: func() any { r := make([]Reply, 0, repliesCap); return &r }}
-
-func newReplies() []Reply {
-	p := replyPool.Get().(*[]Reply)
-	r := (*p)[:0]
-	*p = nil
-	boxPool.Put(p)
-	return r
-}
-
-var boxPool = sync.Pool{New: func() any { return new([]Reply) }}
-
-var sessionPool = sync.Pool{New: func() any { return new(Session) }}
-
-// certPool holds certificates of sessions handed on, with room for the
-// rows of the multi-row layout (a header and up to seven attributes).
-var certPool = sync.Pool{New: func() any { return &Certificate{Rows: make([]Line, 0, 8)} }}
-
-func newCertificate() *Certificate { return certPool.Get().(*Certificate) }
-
-// recycle puts c back, its rows' room kept. Nothing outside the session
-// holds it: the summary copies what it keeps of a certificate (SANs is a
-// slice of its own, never reused).
-func recycle(c *Certificate) {
-	if c == nil || cap(c.Rows) != 8 {
-		return
+// eachReply calls fn for every reply the session holds: those in the
+// slice and those held by pointer (the final reply, the last error, a
+// message's reply, a refused recipient's). A pointer may be to a reply past
+// the cap, or to a copy the slice left behind when it grew; fn may see a
+// reply more than once.
+func (s *Session) eachReply(fn func(r *Reply)) {
+	for i := range s.Replies {
+		fn(&s.Replies[i])
 	}
-	rows := c.Rows[:8]
-	clear(rows)
-	*c = Certificate{Rows: rows[:0]}
-	certPool.Put(c)
-}
-
-// release lets go of what a session handed on no longer needs: the text
-// of its evidence rows, unless Keep made it strings, and, unless it was
-// kept, its replies (their room goes to the next sessions). Nothing
-// outside a kept session holds on to them: the checks, the summary and
-// the writers copy what they keep.
-func (s *Session) release() {
-	defer func() {
-		if !s.kept {
-			// Nothing refers to a session handed on and not kept: it
-			// becomes the next one.
-			recycle(s.LocalCert)
-			if s.RemoteCert != s.LocalCert {
-				recycle(s.RemoteCert)
-			}
-			txt, ids := s.txt[:0], s.Findings[:0]
-			*s = Session{}
-			if cap(txt) <= 16<<10 {
-				s.txt = txt // the next session's replies' text goes there
-			}
-			if cap(ids) <= 16 {
-				clear(ids[:cap(ids)])
-				s.Findings = ids // and its finding ids
-			}
-			sessionPool.Put(s)
+	for _, r := range []*Reply{s.Final, s.state.lastErr} {
+		if r != nil {
+			fn(r)
 		}
-	}()
-	if !s.kept && cap(s.Replies) == repliesCap {
-		clear(s.Replies[:cap(s.Replies)])
-		p := boxPool.Get().(*[]Reply)
-		*p = s.Replies[:0]
-		replyPool.Put(p)
-		s.Replies = nil
-		for i := range s.Messages {
-			m := &s.Messages[i]
-			m.Reply, m.Refused = nil, nil
+	}
+	for i := range s.Messages {
+		m := &s.Messages[i]
+		if m.Reply != nil {
+			fn(m.Reply)
 		}
-		s.Final = nil
-		s.state.lastErr = nil
+		for _, rf := range m.Refused {
+			if rf.Reply != nil {
+				fn(rf.Reply)
+			}
+		}
 	}
-	if s.raws == nil {
-		return
-	}
-	if cap(s.raws) <= 64<<10 {
-		*s.rawsBox = s.raws[:0]
-		rawPool.Put(s.rawsBox)
-	}
-	s.raws, s.rawsBox = nil, nil
-}
-
-// lineRaw returns the text of l, a row of s or a copy of one.
-func (s *Session) lineRaw(l Line) string {
-	if l.Raw != "" || l.ref.off == 0 || s.rawAll == "" {
-		return l.Raw
-	}
-	return s.rawAll[l.ref.off-1 : l.ref.off-1+l.ref.n]
 }
 
 // settleRaws makes the strings of the kept rows, all in one, wherever the
@@ -156,15 +122,9 @@ func (s *Session) settleRaws() {
 	}
 	all := string(s.raws)
 	s.rawAll = all
-	set := func(raw *string, ref *rawRef) {
-		if ref.off > 0 {
-			*raw = all[ref.off-1 : ref.off-1+ref.n]
-		}
-	}
-	line := func(l *Line) { set(&l.Raw, &l.ref) }
-	reply := func(r *Reply) {
-		if r != nil {
-			set(&r.Raw, &r.ref)
+	line := func(l *Line) {
+		if l.ref.off > 0 {
+			l.Raw = l.ref.in(all)
 		}
 	}
 	for _, c := range []*Certificate{s.LocalCert, s.RemoteCert} {
@@ -181,41 +141,21 @@ func (s *Session) settleRaws() {
 	line(&s.ConnectErrorAt)
 	line(&s.SeenIPAt)
 	line(&s.GapTo)
-	// Replies are held in the slice and by pointer (the final reply, a
-	// message's reply, a refused recipient's, the last error); a pointer
-	// may be to a copy the slice left behind when it grew.
-	for i := range s.Replies {
-		reply(&s.Replies[i])
-	}
-	reply(s.Final)
-	reply(s.state.lastErr)
-	for i := range s.Messages {
-		m := &s.Messages[i]
-		reply(m.Reply)
-		for j := range m.Refused {
-			reply(m.Refused[j].Reply)
+	s.eachReply(func(r *Reply) {
+		if r.ref.off > 0 {
+			r.Raw = r.ref.in(all)
 		}
-	}
-	if cap(s.raws) <= 64<<10 {
-		*s.rawsBox = s.raws[:0]
-		rawPool.Put(s.rawsBox)
-	}
-	s.raws, s.rawsBox = nil, nil
+	})
+	s.putRaws()
 }
 
-// The texts of a session's replies (and their enhanced codes) are kept the
-// same way: appended to one buffer as the replies are read, made into one
-// string when the session ends, every reply pointing into it; no map
-// lookup or allocation per reply.
-
-// keepText appends b to the session's text buffer.
-func (s *Session) keepText(b []byte) rawRef {
-	if len(b) == 0 || len(s.txt)+len(b) > maxRawBuf {
-		return rawRef{}
+// lineRaw returns the text of l, a row of s or a copy of one made before
+// settleRaws.
+func (s *Session) lineRaw(l Line) string {
+	if l.Raw != "" || s.rawAll == "" {
+		return l.Raw
 	}
-	off := len(s.txt)
-	s.txt = append(s.txt, b...)
-	return rawRef{off: int32(off) + 1, n: int32(len(b))}
+	return l.ref.in(s.rawAll)
 }
 
 // settleTexts gives every reply its Enhanced and Text.
@@ -224,29 +164,84 @@ func (s *Session) settleTexts() {
 		return
 	}
 	all := string(s.txt)
-	get := func(ref rawRef) string {
-		if ref.off == 0 {
-			return ""
+	s.eachReply(func(r *Reply) {
+		// A text kept as a string at once (a full buffer) has no ref.
+		if r.enhRef.off > 0 {
+			r.Enhanced, r.enhRef = r.enhRef.in(all), rawRef{}
 		}
-		return all[ref.off-1 : ref.off-1+ref.n]
-	}
-	reply := func(r *Reply) {
-		if r != nil && (r.enhRef.off > 0 || r.textRef.off > 0) {
-			r.Enhanced, r.Text = get(r.enhRef), get(r.textRef)
-			r.enhRef, r.textRef = rawRef{}, rawRef{}
+		if r.textRef.off > 0 {
+			r.Text, r.textRef = r.textRef.in(all), rawRef{}
 		}
-	}
-	for i := range s.Replies {
-		reply(&s.Replies[i])
-	}
-	reply(s.Final)
-	reply(s.state.lastErr)
-	for i := range s.Messages {
-		m := &s.Messages[i]
-		reply(m.Reply)
-		for j := range m.Refused {
-			reply(m.Refused[j].Reply)
-		}
-	}
+	})
 	s.txt = s.txt[:0] // the room serves the next session (release keeps it)
+}
+
+// Pools of what sessions handed on leave behind.
+var (
+	sessionPool = sync.Pool{New: func() any { return new(Session) }}
+	// replies with room for a dozen: a session to Exchange Online has
+	// about that many
+	replyPool = sync.Pool{New: func() any { r := make([]Reply, 0, repliesCap); return &r }}
+	boxPool   = sync.Pool{New: func() any { return new([]Reply) }} // empty boxes for replyPool
+	// certificates with room for the rows of the multi-row layout (a
+	// header and up to seven attributes)
+	certPool = sync.Pool{New: func() any { return &Certificate{Rows: make([]Line, 0, 8)} }}
+)
+
+const repliesCap = 16
+
+func newReplies() []Reply {
+	p := replyPool.Get().(*[]Reply)
+	r := (*p)[:0]
+	*p = nil
+	boxPool.Put(p)
+	return r
+}
+
+func newCertificate() *Certificate { return certPool.Get().(*Certificate) }
+
+// recycle puts c back, its rows' room kept. Nothing outside the session
+// holds it: the summary copies what it keeps of a certificate (SANs is a
+// slice of its own, never reused).
+func recycle(c *Certificate) {
+	if c == nil || cap(c.Rows) != 8 {
+		return
+	}
+	rows := c.Rows[:8]
+	clear(rows)
+	*c = Certificate{Rows: rows[:0]}
+	certPool.Put(c)
+}
+
+// release is called once a session has been handed on (Options.Emit has
+// returned). A kept session only lets go of the evidence buffer Keep made
+// strings of. Any other is reused whole, its replies, certificates and
+// buffers included: nothing refers to it any more, since the checks, the
+// summary and the writers copy what they keep.
+func (s *Session) release() {
+	if s.kept {
+		s.putRaws()
+		return
+	}
+	s.putRaws()
+	if cap(s.Replies) == repliesCap {
+		clear(s.Replies[:cap(s.Replies)])
+		p := boxPool.Get().(*[]Reply)
+		*p = s.Replies[:0]
+		replyPool.Put(p)
+	}
+	recycle(s.LocalCert)
+	if s.RemoteCert != s.LocalCert {
+		recycle(s.RemoteCert)
+	}
+	txt, ids := s.txt[:0], s.Findings[:0]
+	*s = Session{}
+	if cap(txt) <= 16<<10 {
+		s.txt = txt // the next session's replies' texts go there
+	}
+	if cap(ids) <= 16 {
+		clear(ids[:cap(ids)])
+		s.Findings = ids // and its finding ids
+	}
+	sessionPool.Put(s)
 }

@@ -424,7 +424,9 @@ func (s *Session) reply(rec *parser.Record, pos Pos, texts *interner) {
 		return
 	}
 	st.pop()
-	r := Reply{Code: code, Command: cmdNames[p.cmd], Pos: pos, enhRef: s.keepText(enh), textRef: s.keepText(text)}
+	r := Reply{Code: code, Command: cmdNames[p.cmd], Pos: pos}
+	r.Enhanced, r.enhRef = s.keepText(enh)
+	r.Text, r.textRef = s.keepText(text)
 	if code >= 400 || p.cmd == cmdConnect || p.cmd == cmdEHLO || p.cmd == cmdStartTLS {
 		r.Raw, r.ref = s.keepRaw(rec.Raw) // evidence: failures, the banner, TLS offered or not
 	}
@@ -618,7 +620,9 @@ func (s *Session) info(rec *parser.Record, pos Pos, texts *interner) {
 	case isReply(text) && text[0] >= '4':
 		// An error Exchange logged itself, e.g. "421 4.4.2 Connection dropped".
 		code, _, enh, t := parseReply(text)
-		r := &Reply{Code: code, Command: cmdNames[cmdLocal], Pos: pos, enhRef: s.keepText(enh), textRef: s.keepText(t)}
+		r := &Reply{Code: code, Command: cmdNames[cmdLocal], Pos: pos}
+		r.Enhanced, r.enhRef = s.keepText(enh)
+		r.Text, r.textRef = s.keepText(t)
 		r.Raw, r.ref = s.keepRaw(rec.Raw)
 		s.state.lastErr = r
 	}

@@ -34,19 +34,17 @@ func (c *Checker) attribution(s *Session) attributionReplies {
 		if a.attr35 == nil && isATTR35(r) {
 			a.attr35 = r
 		}
-		is36 := isATTR36(r)
-		if a.attr36 == nil && is36 {
+		if a.attr36 == nil && isATTR36(r) {
 			a.attr36 = r
 		}
-		if a.tenant == nil && !is36 && (containsFold(r.Text, "tenantattribution") ||
-			(r.Enhanced == "5.7.64" && !containsFold(r.Text, "ATTR"))) {
+		if a.tenant == nil && isTenantAttribution(r) {
 			a.tenant = r
 		}
 	}
 	for i := range s.Replies {
 		look(&s.Replies[i])
 	}
-	look(s.Final) // as failReply: the replies first, then the final one
+	look(s.Final) // the replies first, then the final one
 	if c.cur.s == s {
 		c.cur.attr, c.cur.attrKnown = a, true
 	}

@@ -306,3 +306,43 @@ func TestSeenIPForms(t *testing.T) {
 		}
 	}
 }
+
+// A session whose replies hold more text than a session buffers keeps
+// every reply's text and evidence row whole: past the buffer they are
+// strings of their own.
+func TestLongSessionKeepsText(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("#Software: Microsoft Exchange Server\n#Log-type: SMTP Send Protocol Log\n" +
+		"#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\n")
+	row := func(seq int, ev, data string) {
+		fmt.Fprintf(&b, "2024-03-05T20:00:01.000Z,Outbound,08DC000000000001,%d,10.0.0.2:5000,10.0.0.1:25,%s,%s,\n", seq, ev, data)
+	}
+	row(0, "+", "")
+	row(1, "<", "220 mx.example.com")
+	seq := 2
+	want := map[int]string{}
+	for i := 0; i < 150; i++ { // past the per-session reply cap too
+		text := fmt.Sprintf("the %03d reply %s", i, strings.Repeat("x", 900))
+		row(seq, ">", "NOOP")
+		row(seq+1, "<", "550 5.7.1 "+text)
+		want[i] = text
+		seq += 2
+	}
+	row(seq, "-", "")
+	ss := assemble(t, analyze.Options{}, [2]string{"SEND2024030520-1.LOG", b.String()})
+	if len(ss) != 1 {
+		t.Fatalf("%d sessions", len(ss))
+	}
+	s := ss[0]
+	if len(s.Replies) == 0 || s.RepliesDropped == 0 {
+		t.Fatalf("%d replies kept, %d dropped: the cap was not reached", len(s.Replies), s.RepliesDropped)
+	}
+	for i, r := range s.Replies[1:] {
+		if r.Text != want[i] || r.Enhanced != "5.7.1" || !strings.Contains(r.Raw, want[i]) {
+			t.Fatalf("reply %d: %q %q, raw %.60q", i, r.Enhanced, r.Text[:min(20, len(r.Text))], r.Raw)
+		}
+	}
+	if f := s.Final; f == nil || f.Text != want[149] || !strings.Contains(f.Raw, want[149]) {
+		t.Fatalf("final reply %+v", f)
+	}
+}

@@ -1,11 +1,6 @@
 package analyze
 
-import (
-	"bytes"
-	"io"
-
-	"github.com/logscan/logscan/parser"
-)
+import "github.com/logscan/logscan/parser"
 
 // Segment is what an Assembler made of one file (run with KeepHeads):
 // the sessions that ended in it, in the order they ended, and those still
@@ -96,44 +91,32 @@ func (st *Stitcher) AddOpen(open []*Session) {
 			st.emit(tail, false)
 		}
 		s.head = false
-		s.state.order = st.seq
-		st.seq++
-		st.open[k] = s
-		st.order = append(st.order, k)
-		if len(st.open) > st.opts.MaxOpen {
-			st.evictOldest()
-		}
+		st.keep(k, s)
 	}
 	st.compact()
 }
 
+// keep holds s open under k, in the order sessions began, within MaxOpen.
+func (st *Stitcher) keep(k stitchKey, s *Session) {
+	s.state.order = st.seq
+	st.seq++
+	st.open[k] = s
+	st.order = append(st.order, k)
+	if len(st.open) > st.opts.MaxOpen {
+		st.evictOldest()
+	}
+}
+
 // replay feeds the rows of head into tail, the earlier part of the same
-// session.
+// session. Heads are the few sessions that cross a file boundary: parsing
+// their rows a second time costs little. (A file whose #Fields reorders
+// the columns is read in the standard order here.)
 func (st *Stitcher) replay(tail, head *Session) {
-	maxRows := st.rowCap()
-	// Heads are the few sessions that cross a file boundary: parsing their
-	// rows a second time costs little. They are read back through one
-	// Reader; each parsed once, so the n-th record is the n-th row. (A
-	// file whose #Fields reorders the columns is read in the standard
-	// order here.)
-	t := &head.transcript
-	var buf bytes.Buffer
-	for _, ref := range t.rows {
-		buf.Write(t.buf[ref.off : ref.off+ref.n])
-		buf.WriteByte('\n')
-	}
-	rd := parser.NewReader(&buf, "")
-	for _, ref := range t.rows {
-		rec, err := rd.Read()
-		if err == io.EOF {
-			return
-		}
-		if err != nil {
-			continue
-		}
-		rec.Line, rec.File, rec.LogType = int(ref.line), ref.file, tail.keyType
-		tail.add(rec, ref.file, maxRows, st.texts)
-	}
+	maxRows := st.opts.rowCap()
+	rows, _ := head.Transcript()
+	replayRows(rows, nil, tail.keyType, func(rec *parser.Record, file string) {
+		tail.add(rec, file, maxRows, st.texts)
+	})
 }
 
 func (st *Stitcher) emit(s *Session, evicted bool) {
@@ -182,14 +165,6 @@ func (st *Stitcher) compact() {
 // Flush ends the input: every session still open is handed on as it
 // stands, in the order they began.
 func (st *Stitcher) Flush() {
-	var all []*Session
-	for _, s := range st.open {
-		all = append(all, s)
-	}
-	sortByOrder(all)
-	for _, s := range all {
-		st.drop(keyOf(s))
-		st.emit(s, false)
-	}
+	st.FlushIf(func(*Session) bool { return true })
 	st.order = nil
 }

@@ -81,8 +81,7 @@ func (d *decoder) Read(p []byte) (int, error) {
 }
 
 // sniff reads the first four bytes (fewer at the end of the input) and
-// picks the mode: a UTF-16 byte order mark, or ASCII text with every other
-// byte zero (UTF-16 without a mark; protocol logs never hold NUL bytes).
+// picks the mode (SniffEncoding).
 func (d *decoder) sniff() {
 	var head [4]byte
 	n := 0
@@ -93,18 +92,30 @@ func (d *decoder) sniff() {
 	}
 	d.n += int64(n)
 	d.in = append(d.in[:0], head[:n]...)
+	d.enc = SniffEncoding(head[:n])
 	d.mode = modePass
-	b := head[:n]
+	if d.enc != EncodingUTF8 {
+		d.mode = modeUTF16
+	}
+}
+
+// SniffEncoding tells the encoding of a stream from its first bytes (the
+// first four decide), as a Reader does: a UTF-16 byte order mark, or ASCII
+// text with every other byte zero (UTF-16 without a mark; protocol logs
+// never hold NUL bytes); UTF-8 otherwise.
+func SniffEncoding(b []byte) Encoding {
+	n := min(len(b), 4)
 	switch {
 	case n >= 2 && b[0] == 0xff && b[1] == 0xfe:
-		d.mode, d.enc = modeUTF16, EncodingUTF16LE
+		return EncodingUTF16LE
 	case n >= 2 && b[0] == 0xfe && b[1] == 0xff:
-		d.mode, d.enc = modeUTF16, EncodingUTF16BE
+		return EncodingUTF16BE
 	case n == 4 && b[0] != 0 && b[1] == 0 && b[2] != 0 && b[3] == 0:
-		d.mode, d.enc = modeUTF16, EncodingUTF16LE
+		return EncodingUTF16LE
 	case n == 4 && b[0] == 0 && b[1] != 0 && b[2] == 0 && b[3] != 0:
-		d.mode, d.enc = modeUTF16, EncodingUTF16BE
+		return EncodingUTF16BE
 	}
+	return EncodingUTF8
 }
 
 const decodeChunk = 16 << 10

@@ -32,6 +32,7 @@ for run in "text -j$(nproc)" "json -j$(nproc)" "ndjson -j$(nproc)" "csv -j$(npro
   awk -v b="$bytes" -v s="$secs" -v r="$rss" -v f="$1 $2" \
     'BEGIN { printf "%-10s %7.2f s  %7.1f MB/s  peak RSS %6.1f MB\n", f, s, b/s/1e6, r/1024 }'
 done
-echo "stages (go test -bench, same corpus, one core):"
+echo "stages (go test -bench, same corpus; Scan is end to end, in process):"
 LOGSCAN_BENCH_DIR="$dir" go test -run XXX -bench 'ReaderFiles' -benchtime 2x ./parser | grep Benchmark
+LOGSCAN_BENCH_DIR="$dir" go test -run XXX -bench 'Scan' -benchtime 2x ./cmd/logscan | grep Benchmark
 go test -run XXX -bench 'Reader$|EncodingCSV|Assemble' -benchtime 5x ./parser ./analyze | grep Benchmark

@@ -240,12 +240,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ins, skipped, errs := inputs.Collect(paths, inputs.Options{Since: since, Until: until, Stdin: stdin})
 	defer inputs.Cleanup()
 	if o.state != "" {
-		// The state file (and a temporary one beside it) may sit among
-		// the logs, named anything: it is never read as one.
+		// The state file may sit among the logs, named anything: it is
+		// never read as one. (Its temporary files, ".NAME.tmp-*", do not
+		// end in .LOG.)
 		if st, err := filepath.Abs(o.state); err == nil {
-			ins = slices.DeleteFunc(ins, func(in inputs.Input) bool {
-				return in.Name == st || strings.HasPrefix(filepath.Base(in.Name), "."+filepath.Base(st)+".tmp-") && filepath.Dir(in.Name) == filepath.Dir(st)
-			})
+			ins = slices.DeleteFunc(ins, func(in inputs.Input) bool { return in.Name == st })
 		}
 	}
 	names := make([]string, len(ins))
@@ -273,7 +272,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	var sr *stateRun
 	if old != nil {
-		sr, _ = planState(o.state, old, ins)
+		sr = planState(o.state, old, ins)
 		checker.RestoreCertStates(old.Certs)
 	}
 
@@ -311,12 +310,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		switch out.format {
 		case "ndjson":
 			nd := report.NewNDJSON(out.w)
-			out.emit, out.flush = nd.Write, nd.Flush
-			emits = append(emits, out.emit)
+			out.flush = nd.Flush
+			emits = append(emits, nd.Write) // each session as it ends
 		case "csv":
 			c := report.NewCSV(out.w)
-			out.emit, out.flush = c.Write, c.Flush
-			emits = append(emits, out.emit)
+			out.flush = c.Flush
+			emits = append(emits, c.Write)
 		case "html":
 			if !transcripts {
 				emits = append(emits, keep.add)
@@ -519,7 +518,6 @@ type output struct {
 	outSpec
 	w      io.Writer
 	commit func(ok bool) error
-	emit   func(*analyze.Session) error // ndjson and csv write each session as it ends
 	flush  func() error
 }
 

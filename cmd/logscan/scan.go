@@ -38,9 +38,9 @@ func (o scanOptions) inRange(s *analyze.Session) bool {
 // counted and handed to emit as soon as it ends; emit's first error stops
 // the scan (the output is gone: a closed pipe, a full disk).
 //
-// With several jobs the files are parsed in parallel, each into a segment,
-// and a Stitcher joins the segments in file order: the sessions, their
-// order and so every report are the same as reading one file after
+// With several jobs the files are parsed in parallel, and a Stitcher
+// joins what each worker made of its file in file order: the sessions,
+// their order and so every report are the same as reading one file after
 // another.
 //
 // In an incremental run (o.state) each input is read from where the last
@@ -318,16 +318,7 @@ func readOne(in inputs.Input, p plan, asm *analyze.Assembler, parseError func(er
 			fs.Err = "read stopped: " + err.Error()
 			break
 		}
-		if fs.First.IsZero() || rec.Time.Before(fs.First) {
-			fs.First = rec.Time
-		}
-		if rec.Time.After(fs.Last) {
-			fs.Last = rec.Time
-		}
-		if fs.LogType == parser.LogUnknown {
-			fs.LogType = rec.LogType
-		}
-		asm.Add(in.Source, in.Name, rec)
+		addRecord(in, rec, asm, &fs)
 	}
 	if h := rd.Header(); h != nil && fs.LogType == parser.LogUnknown {
 		fs.LogType = h.LogType
@@ -338,7 +329,23 @@ func readOne(in inputs.Input, p plan, asm *analyze.Assembler, parseError func(er
 	if len(tail) > 0 && fs.Err == "" {
 		cp = readTail(in, tail, cp, asm, &fs)
 	}
+	prog.skip(int64(len(tail))) // looked at apart, or left for later
 	return fs, cp, fs.Err == "" || fs.Stats.Bytes > 0
+}
+
+// addRecord hands a record to the assembler and counts it in the file's
+// stats.
+func addRecord(in inputs.Input, rec *parser.Record, asm *analyze.Assembler, fs *analyze.FileStats) {
+	if fs.First.IsZero() || rec.Time.Before(fs.First) {
+		fs.First = rec.Time
+	}
+	if rec.Time.After(fs.Last) {
+		fs.Last = rec.Time
+	}
+	if fs.LogType == parser.LogUnknown {
+		fs.LogType = rec.LogType
+	}
+	asm.Add(in.Source, in.Name, rec)
 }
 
 // readTail looks at the unfinished last line of a file an incremental run
@@ -381,13 +388,7 @@ func readTail(in inputs.Input, tail []byte, cp parser.Checkpoint, asm *analyze.A
 		if err != nil {
 			break
 		}
-		if fs.First.IsZero() || rec.Time.Before(fs.First) {
-			fs.First = rec.Time
-		}
-		if rec.Time.After(fs.Last) {
-			fs.Last = rec.Time
-		}
-		asm.Add(in.Source, in.Name, rec)
+		addRecord(in, rec, asm, fs)
 	}
 	st := rd.Stats()
 	fs.Bytes += st.Bytes

@@ -32,7 +32,8 @@ import (
 // A file that grew is read from where the last run stopped; a new file
 // from its start; a file that was replaced (its first bytes differ) or
 // truncated again from its start; a file that is gone is forgotten. An
-// unfinished last line (Exchange is writing it) is left for the next run.
+// unfinished last line (Exchange may be writing it) is left for the next
+// run unless it is certainly whole (readTail), or the file stopped growing.
 // Files inside .gz and .zip archives, and UTF-16 copies, are read whole:
 // again from the start when they change.
 
@@ -135,13 +136,23 @@ func loadState(path string) (*stateFile, error) {
 		return nil, fmt.Errorf("--state %s: %v", path, unwrapPath(err))
 	}
 	var st stateFile
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if err := dec.Decode(&st); err != nil || st.Format == "" {
-		why := "not a logscan state file"
+	if err := json.Unmarshal(b, &st); err != nil || st.Format == "" {
+		where, why := path, "not a logscan state file"
 		if err != nil {
 			why = "damaged or not a logscan state file: " + err.Error()
+			var se *json.SyntaxError
+			var te *json.UnmarshalTypeError
+			off := int64(-1)
+			if errors.As(err, &se) {
+				off = se.Offset
+			} else if errors.As(err, &te) {
+				off = te.Offset
+			}
+			if off >= 0 && off <= int64(len(b)) {
+				where = fmt.Sprintf("%s:%d", path, bytes.Count(b[:off], []byte("\n"))+1)
+			}
 		}
-		return nil, fmt.Errorf("--state %s: %s; move it away to start over (the next run then reads every log in full)", path, why)
+		return nil, fmt.Errorf("--state %s: %s; move it away to start over (the next run then reads every log in full)", where, why)
 	}
 	if st.Format != stateFormat || st.Logscan != version {
 		return nil, fmt.Errorf("--state %s was written by logscan %s (%s); this is logscan %s (%s): move it away to start over (the next run then reads every log in full)",
@@ -225,7 +236,6 @@ type plan struct {
 // stateRun ties an incremental run together: the state read at the
 // start, the plan for each input, and what the run learnt.
 type stateRun struct {
-	path   string
 	old    *stateFile
 	plans  []plan
 	files  map[string]*fileState // the new state's files, by name
@@ -235,8 +245,8 @@ type stateRun struct {
 }
 
 // planState decides, for every input, what to read.
-func planState(path string, old *stateFile, ins []inputs.Input) (*stateRun, error) {
-	r := &stateRun{path: path, old: old, plans: make([]plan, len(ins)), files: map[string]*fileState{},
+func planState(path string, old *stateFile, ins []inputs.Input) *stateRun {
+	r := &stateRun{old: old, plans: make([]plan, len(ins)), files: map[string]*fileState{},
 		fields: map[string][]string{}, newest: map[string]time.Time{}}
 	r.info.File = path
 	prev := map[string]*fileState{}
@@ -261,7 +271,7 @@ func planState(path string, old *stateFile, ins []inputs.Input) (*stateRun, erro
 		}
 		p.fpLen = len(head)
 		p.fp = fingerprint(head)
-		p.whole = !seekable || isUTF16(head)
+		p.whole = !seekable || parser.SniffEncoding(head) != parser.EncodingUTF8
 		if !p.whole {
 			p.end = in.Size
 		}
@@ -313,7 +323,7 @@ func planState(path string, old *stateFile, ins []inputs.Input) (*stateRun, erro
 			r.info.Forgotten++
 		}
 	}
-	return r, nil
+	return r
 }
 
 // peek returns the first bytes of an input, and whether it is a plain
@@ -336,17 +346,6 @@ func peek(in inputs.Input) ([]byte, bool, error) {
 func fingerprint(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
-}
-
-// utf16 tells a UTF-16 copy by its byte order mark or its zero bytes.
-func isUTF16(b []byte) bool {
-	switch {
-	case len(b) >= 2 && (b[0] == 0xff && b[1] == 0xfe || b[0] == 0xfe && b[1] == 0xff):
-		return true
-	case len(b) >= 4 && (b[1] == 0 && b[3] == 0 || b[0] == 0 && b[2] == 0):
-		return true
-	}
-	return false
 }
 
 // lastLineEnd returns the offset just past the last line ending in

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/logscan/logscan/internal/synth"
+	"github.com/logscan/logscan/report"
 )
 
 // liveFile is one generated log file written out piece by piece, as
@@ -231,18 +232,7 @@ type stateSummary struct {
 		Sessions int `json:"sessions"`
 		Rows     int `json:"rows"`
 	} `json:"summary"`
-	State *State `json:"state"`
-}
-
-// State mirrors report.State, to read the JSON back.
-type State struct {
-	New        int `json:"new_files"`
-	Appended   int `json:"appended_files"`
-	Replaced   int `json:"replaced_files"`
-	Unchanged  int `json:"unchanged_files"`
-	Forgotten  int `json:"forgotten_files"`
-	CarriedIn  int `json:"carried_in"`
-	CarriedOut int `json:"carried_out"`
+	State *report.State `json:"state"`
 }
 
 func stateRunJSON(t *testing.T, state, dir string) stateSummary {
@@ -382,6 +372,7 @@ func TestStateErrors(t *testing.T) {
 		name, content, want string
 	}{
 		{"corrupt", `{"format":"logscan-state/1","files":[{"name":`, "damaged"},
+		{"corrupt, with its line", "{\n  \"format\": \"logscan-state/1\",\n  \"files\": [x]\n}", "state.json:3"},
 		{"not a state", `{"hello":1}`, "not a logscan state file"},
 		{"other version", `{"format":"logscan-state/1","logscan":"0.9.0","files":[]}`, "written by logscan 0.9.0"},
 		{"other format", `{"format":"logscan-state/0","logscan":"dev","files":[]}`, "logscan-state/0"},
