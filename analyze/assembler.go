@@ -131,6 +131,13 @@ func (a *Assembler) Add(src Source, file string, rec *parser.Record) {
 	if s == nil || s.ID != string(rec.SessionID) || s.Source != src.Key || s.keyType != rec.LogType {
 		s = st.open[string(rec.SessionID)]
 	}
+	if s != nil && rec.Seq == 0 && s.Last.File != file {
+		// The session starts again in another file (a copy of the same
+		// log, or its id used again): the one open will not go on. A
+		// Stitcher decides the same for files read in parallel.
+		a.close(st, s, false)
+		s = nil
+	}
 	if s == nil {
 		s = newSession(src, rec.LogType, string(rec.SessionID))
 		s.state.order = a.order

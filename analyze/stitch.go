@@ -60,13 +60,19 @@ func (st *Stitcher) Add(seg Segment) {
 // the order they ended there; AddOpen then ends the file. Together they
 // are Add, for a file whose sessions arrive while it is still being read.
 func (st *Stitcher) AddClosed(s *Session) {
-	if tail := st.open[keyOf(s)]; tail != nil && s.head {
-		st.replay(tail, s)
-		if tail.state.ended {
-			st.drop(keyOf(tail))
-			st.emit(tail, false)
+	if tail := st.open[keyOf(s)]; tail != nil {
+		if s.head {
+			st.replay(tail, s)
+			if tail.state.ended {
+				st.drop(keyOf(tail))
+				st.emit(tail, false)
+			}
+			return
 		}
-		return
+		// A new session under an id still open: the old one will not go
+		// on (as in AddOpen).
+		st.drop(keyOf(tail))
+		st.emit(tail, false)
 	}
 	s.head = false
 	if !st.opts.Transcripts {

@@ -457,11 +457,25 @@ func TestParallelMatchesSequential(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, format := range []string{"ndjson", "json", "html"} {
-		one, _, code1 := cli(t, "", "-j", "1", "-f", format, dir)
-		four, _, code4 := cli(t, "", "-j", "4", "-f", format, dir)
-		if code1 != code4 || one != four {
-			t.Errorf("%s: -j 1 and -j 4 differ (exit %d, %d; %d and %d bytes)", format, code1, code4, len(one), len(four))
+	// A folder holding copies of one log (a session id starts again in
+	// another file), and the damaged copies, which share session ids.
+	copies := t.TempDir()
+	log, err := os.ReadFile(filepath.Join(samples, "EXCH01", "TransportRoles", "Logs", "Hub", "ProtocolLog", "SmtpSend", "SEND2024030520-1.LOG"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"SEND2024030520-1.LOG", "SEND2024030520-1 - Copy.LOG", "SEND2024030520-2.LOG"} {
+		if err := os.WriteFile(filepath.Join(copies, name), log, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range []string{dir, copies, filepath.Join("..", "..", "testdata", "damaged")} {
+		for _, format := range []string{"ndjson", "json", "html"} {
+			one, _, code1 := cli(t, "", "-j", "1", "-f", format, d)
+			four, _, code4 := cli(t, "", "-j", "4", "-f", format, d)
+			if code1 != code4 || one != four {
+				t.Errorf("%s, %s: -j 1 and -j 4 differ (exit %d, %d; %d and %d bytes)", d, format, code1, code4, len(one), len(four))
+			}
 		}
 	}
 	// And the sessions are whole: every one complete.
