@@ -89,10 +89,11 @@ type Reader struct {
 	std      bool // the columns are the standard nine in order: repairs apply
 
 	fields  [][]byte
-	scratch []byte // unescaped quoted fields; cap >= len(row) so it never moves
-	long    []byte // a line longer than the bufio buffer
-	join    []byte // a row whose quoted field spans lines
-	back    []byte // one pushed-back line
+	ends    [maxCommas]int32 // where the commas of a row are (indexCommas)
+	scratch []byte           // unescaped quoted fields; cap >= len(row) so it never moves
+	long    []byte           // a line longer than the bufio buffer
+	join    []byte           // a row whose quoted field spans lines
+	back    []byte           // one pushed-back line
 	backNo  int
 	hasBack bool
 
@@ -105,6 +106,10 @@ type Reader struct {
 	lastTime time.Time
 	lastNano int64 // lastTime.UnixNano()
 	lastOK   bool
+	// and the last timestamp whole (valid while lastOK)
+	lastStamp [3]uint64
+	stampTime time.Time
+	stampNano int64
 }
 
 // NewReader returns a Reader for r. name (a file path, or "-" for standard
@@ -200,6 +205,12 @@ func (r *Reader) Read() (*Record, error) {
 			r.stats.Skipped++
 			continue
 		}
+		// The fast path: the standard columns, no quote, nine fields that
+		// read as they are. Anything else goes the general way below,
+		// which reports or repairs it.
+		if r.std && fix&fixBrEnd == 0 && indexCommas(line, &r.ends) == numCols-1 && r.fillStd(line, no) {
+			return r.record(fix), nil
+		}
 		raw := line
 		if open := r.split(line); open || fix&fixBrEnd != 0 {
 			var perr *ParseError
@@ -219,13 +230,18 @@ func (r *Reader) Read() (*Record, error) {
 			}
 			return &r.rec, nil
 		}
-		r.rec.Repairs = fix & repairMask
-		if r.rec.Repairs != 0 {
-			r.stats.Repaired++
-		}
-		r.stats.Records++
-		return &r.rec, nil
+		return r.record(fix), nil
 	}
+}
+
+// record counts the record just filled and returns it.
+func (r *Reader) record(fix Repair) *Record {
+	r.rec.Repairs = fix & repairMask
+	if r.rec.Repairs != 0 {
+		r.stats.Repaired++
+	}
+	r.stats.Records++
+	return &r.rec
 }
 
 func (r *Reader) maxLine() int {
@@ -343,9 +359,19 @@ func trimLine(b []byte) []byte {
 // quoted field. Fields are unquoted; a quoted field's bytes are copied to
 // r.scratch, others alias line.
 func (r *Reader) split(line []byte) (open bool) {
-	if bytes.IndexByte(line, '"') < 0 {
-		// Most rows quote nothing: split at every comma in one pass.
+	// Most rows quote nothing: split at the commas found in one pass.
+	switch n := indexCommas(line, &r.ends); n {
+	case commasQuoted:
+	case commasMany:
 		r.fields = splitPlain(r.fields[:0], line)
+		return false
+	default:
+		f, start := r.fields[:0], 0
+		for _, e := range r.ends[:n] {
+			f = append(f, line[start:e])
+			start = int(e) + 1
+		}
+		r.fields = append(f, line[start:])
 		return false
 	}
 	r.fields = r.fields[:0]
@@ -612,6 +638,44 @@ func (r *Reader) fill(raw []byte, no int) *ParseError {
 	return nil
 }
 
+// fillStd is fill for a row of the standard columns whose commas
+// indexCommas found in r.ends (eight of them). It reports false, and
+// leaves the row to fill and its errors, when a field does not read.
+func (r *Reader) fillStd(line []byte, no int) bool {
+	e := &r.ends
+	t, nanos, ok := r.parseTime(line[:e[colDateTime]])
+	if !ok {
+		return false
+	}
+	ev := line[e[colRemote]+1 : e[colEvent]]
+	if len(ev) != 1 || !isEvent(ev[0]) {
+		return false
+	}
+	sid := line[e[colConnector]+1 : e[colSession]]
+	if !isSessionID(sid) {
+		return false
+	}
+	rec := &r.rec
+	rec.File = r.name
+	rec.Line = no
+	rec.Raw = line
+	rec.Header = r.hdr
+	rec.LogType = r.DefaultLogType
+	if r.hdr != nil {
+		rec.LogType = r.hdr.LogType
+	}
+	rec.Time, rec.Nanos = t, nanos
+	rec.Event = Event(ev[0])
+	rec.SessionID = sid
+	rec.Connector = line[e[colDateTime]+1 : e[colConnector]]
+	rec.Seq = atoi(line[e[colSession]+1 : e[colSeq]])
+	rec.Local = line[e[colSeq]+1 : e[colLocal]]
+	rec.Remote = line[e[colLocal]+1 : e[colRemote]]
+	rec.Data = line[e[colEvent]+1 : e[colData]]
+	rec.Context = line[e[colData]+1:]
+	return true
+}
+
 func (r *Reader) col(c int) []byte {
 	i := r.cols[c]
 	if i < 0 || i >= len(r.fields) {
@@ -628,12 +692,19 @@ func isSessionID(b []byte) bool {
 		return false
 	}
 	for _, c := range b {
-		if !isDigit(c) && (c < 'A' || c > 'F') && (c < 'a' || c > 'f') {
+		if !isHex[c] {
 			return false
 		}
 	}
 	return true
 }
+
+var isHex = func() (t [256]bool) {
+	for _, c := range "0123456789ABCDEFabcdef" {
+		t[c] = true
+	}
+	return t
+}()
 
 func isEvent(c byte) bool {
 	return c == '+' || c == '-' || c == '>' || c == '<' || c == '*'
@@ -654,21 +725,30 @@ func atoi(b []byte) int {
 	return n
 }
 
-// parseTime reads Exchange's yyyy-MM-ddTHH:mm:ss.fffZ without allocating,
-// reusing the previous row's date when the second is the same. Other
-// RFC 3339 forms go through time.Parse.
+// parseTime reads Exchange's yyyy-MM-ddTHH:mm:ss.fffZ without allocating:
+// rows come in bursts of the same millisecond, which is compared as three
+// words, and the previous row's date is reused when the second is the
+// same. Other RFC 3339 forms go through time.Parse.
 func (r *Reader) parseTime(b []byte) (time.Time, int64, bool) {
-	if len(b) == 24 && b[19] == '.' && b[23] == 'Z' && isDigit(b[20]) && isDigit(b[21]) && isDigit(b[22]) {
-		ms := time.Duration(int(b[20]-'0')*100+int(b[21]-'0')*10+int(b[22]-'0')) * time.Millisecond
-		if r.lastOK && bytes.Equal(b[:19], r.lastSec[:]) {
-			return r.lastTime.Add(ms), r.lastNano + int64(ms), true
+	if len(b) == 24 {
+		w0, w1, w2 := binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:]), binary.LittleEndian.Uint64(b[16:])
+		if r.lastOK && w0 == r.lastStamp[0] && w1 == r.lastStamp[1] && w2 == r.lastStamp[2] {
+			return r.stampTime, r.stampNano, true
 		}
-		if sec, ok := parseSecond(b[:19]); ok {
-			copy(r.lastSec[:], b[:19])
-			r.lastTime, r.lastNano, r.lastOK = sec, sec.UnixNano(), true
-			return sec.Add(ms), r.lastNano + int64(ms), true
+		if b[19] == '.' && b[23] == 'Z' && isDigit(b[20]) && isDigit(b[21]) && isDigit(b[22]) {
+			ms := time.Duration(int(b[20]-'0')*100+int(b[21]-'0')*10+int(b[22]-'0')) * time.Millisecond
+			if !r.lastOK || !bytes.Equal(b[:19], r.lastSec[:]) {
+				sec, ok := parseSecond(b[:19])
+				if !ok {
+					return time.Time{}, 0, false
+				}
+				copy(r.lastSec[:], b[:19])
+				r.lastTime, r.lastNano, r.lastOK = sec, sec.UnixNano(), true
+			}
+			r.lastStamp = [3]uint64{w0, w1, w2}
+			r.stampTime, r.stampNano = r.lastTime.Add(ms), r.lastNano+int64(ms)
+			return r.stampTime, r.stampNano, true
 		}
-		return time.Time{}, 0, false
 	}
 	if len(b) < 20 || !isDigit(b[0]) {
 		return time.Time{}, 0, false

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -68,5 +69,50 @@ func TestSplitPlain(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// indexCommas (assembly on amd64) agrees with indexCommasGeneric for every
+// length and position of commas and quotes around its sixteen-byte blocks,
+// and for more commas than it records.
+func TestIndexCommas(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	alphabets := [][]byte{[]byte("a,b,\xff\x2c\xac0"), []byte(",,,,,,,,a"), []byte("ab,\"c")}
+	for _, alphabet := range alphabets {
+		for n := 0; n < 130; n++ {
+			for try := 0; try < 200; try++ {
+				line := make([]byte, n)
+				for i := range line {
+					line[i] = alphabet[rng.IntN(len(alphabet))]
+				}
+				checkIndexCommas(t, line)
+			}
+		}
+	}
+}
+
+func FuzzIndexCommas(f *testing.F) {
+	f.Add([]byte(`2024-03-05T20:00:44.100Z,C,S1,3,,,<,"220 a, b ""q""",`))
+	f.Add([]byte(strings.Repeat(",", 40) + `"`))
+	f.Fuzz(func(t *testing.T, line []byte) { checkIndexCommas(t, line) })
+}
+
+func checkIndexCommas(t *testing.T, line []byte) {
+	t.Helper()
+	var got, want [maxCommas]int32
+	n, wn := indexCommas(line, &got), indexCommasGeneric(line, &want)
+	if n != wn {
+		t.Fatalf("indexCommas(%q) = %d, want %d", line, n, wn)
+	}
+	if n > 0 && !slices.Equal(got[:n], want[:n]) {
+		t.Fatalf("indexCommas(%q) ends %v, want %v", line, got[:n], want[:n])
+	}
+	// The oracle of the oracle.
+	if !bytes.Contains(line, []byte(`"`)) {
+		if c := bytes.Count(line, []byte(",")); c > maxCommas && wn != commasMany || c <= maxCommas && wn != c {
+			t.Fatalf("indexCommasGeneric(%q) = %d with %d commas", line, wn, c)
+		}
+	} else if wn != commasQuoted {
+		t.Fatalf("indexCommasGeneric(%q) = %d with a quote", line, wn)
 	}
 }
