@@ -1,19 +1,39 @@
 package analyze
 
-// interner shares the strings of texts that recur in every session (the
-// subject, issuer and thumbprint of the certificate a connector presents),
-// so that reading them allocates only for text not seen before. It is
-// bounded: past maxInterned entries new texts are allocated as usual.
+import (
+	"slices"
+	"time"
+)
+
+// interner shares what recurs in every session: the strings of texts such
+// as the subject, issuer and thumbprint of the certificate a connector
+// presents, and what was read from a whole certificate or TLS row, so that
+// reading them again allocates and parses nothing. It is bounded: past
+// maxInterned entries new texts are allocated and parsed as usual.
 type interner struct {
-	m map[string]string
+	m     map[string]string
+	tls   map[string]TLS        // "TLS protocol ..." texts, read
+	certs map[string]certValues // one-row certificate layouts, read
+	sans  map[string][]string   // "alternate names" values, split
+}
+
+// certValues is what parseCertLine reads from a one-row certificate.
+type certValues struct {
+	subject, issuer, serial, thumbprint string
+	sans                                []string // shared: never changed (slices.Clip)
+	notBefore, notAfter                 time.Time
 }
 
 const (
 	maxInterned    = 4096
 	maxInternedLen = 256
+	maxMemo        = 256 // rows read (TLS, certificates) remembered
 )
 
-func newInterner() *interner { return &interner{m: make(map[string]string)} }
+func newInterner() *interner {
+	return &interner{m: make(map[string]string), tls: make(map[string]TLS),
+		certs: make(map[string]certValues), sans: make(map[string][]string)}
+}
 
 func (in *interner) get(b []byte) string {
 	if len(b) == 0 {
@@ -28,6 +48,48 @@ func (in *interner) get(b []byte) string {
 	s := string(b)
 	if len(in.m) < maxInterned {
 		in.m[s] = s
+	}
+	return s
+}
+
+// parseTLS is parseTLS, remembered.
+func (in *interner) parseTLS(text []byte) TLS {
+	if t, ok := in.tls[string(text)]; ok {
+		return t
+	}
+	t := parseTLS(text)
+	if len(in.tls) < maxMemo {
+		in.tls[string(text)] = t
+	}
+	return t
+}
+
+// parseCertLine is parseCertLine, remembered.
+func (in *interner) parseCertLine(c *Certificate, data []byte) {
+	if v, ok := in.certs[string(data)]; ok {
+		v.set(c)
+		return
+	}
+	parseCertLine(c, data)
+	c.SANs = slices.Clip(c.SANs)
+	if len(in.certs) < maxMemo {
+		in.certs[string(data)] = certValues{c.Subject, c.Issuer, c.Serial, c.Thumbprint, c.SANs, c.NotBefore, c.NotAfter}
+	}
+}
+
+func (v certValues) set(c *Certificate) {
+	c.Subject, c.Issuer, c.Serial, c.Thumbprint = v.subject, v.issuer, v.serial, v.thumbprint
+	c.SANs, c.NotBefore, c.NotAfter = v.sans, v.notBefore, v.notAfter
+}
+
+// splitSANs is splitSANs, remembered.
+func (in *interner) splitSANs(v string) []string {
+	if s, ok := in.sans[v]; ok {
+		return s
+	}
+	s := slices.Clip(splitSANs(v))
+	if len(in.sans) < maxMemo {
+		in.sans[v] = s
 	}
 	return s
 }

@@ -582,13 +582,13 @@ func (s *Session) info(rec *parser.Record, pos Pos, texts *interner) {
 		s.certAttribute(ctx[len(ctxCertAttr):], data, s.rawLine(pos, rec.Raw), texts)
 		return
 	case bytes.HasPrefix(ctx, ctxSending):
-		s.certHeader(&s.LocalCert, ctx[len(ctxSending):], data, s.rawLine(pos, rec.Raw))
+		s.certHeader(&s.LocalCert, ctx[len(ctxSending):], data, s.rawLine(pos, rec.Raw), texts)
 		return
 	case bytes.HasPrefix(ctx, ctxRemote):
-		s.certHeader(&s.RemoteCert, ctx[len(ctxRemote):], data, s.rawLine(pos, rec.Raw))
+		s.certHeader(&s.RemoteCert, ctx[len(ctxRemote):], data, s.rawLine(pos, rec.Raw), texts)
 		return
 	case bytes.HasPrefix(ctx, ctxReceived):
-		s.certHeader(&s.RemoteCert, ctx[len(ctxReceived):], data, s.rawLine(pos, rec.Raw))
+		s.certHeader(&s.RemoteCert, ctx[len(ctxReceived):], data, s.rawLine(pos, rec.Raw), texts)
 		return
 	}
 	text := ctx
@@ -597,7 +597,7 @@ func (s *Session) info(rec *parser.Record, pos Pos, texts *interner) {
 	}
 	switch {
 	case bytes.HasPrefix(text, txtTLSOK):
-		s.tls = parseTLS(text)
+		s.tls = texts.parseTLS(text)
 		s.TLS = &s.tls // the session's own: no allocation
 		s.TLS.At = s.rawLine(pos, rec.Raw)
 	case bytes.HasPrefix(text, txtTLSFail):
@@ -631,14 +631,14 @@ func (s *Session) info(rec *parser.Record, pos Pos, texts *interner) {
 // certHeader handles "Sending certificate" / "Remote certificate" rows:
 // either the header of the multi-row layout (nothing after the words) or
 // the one-row layout (attribute names follow, values in data).
-func (s *Session) certHeader(dst **Certificate, rest, data []byte, at Line) {
+func (s *Session) certHeader(dst **Certificate, rest, data []byte, at Line, texts *interner) {
 	c := newCertificate()
 	c.Pos = at.Pos
 	c.Rows = append(c.Rows, at)
 	*dst = c
 	s.state.cert = c
 	if len(bytes.TrimSpace(rest)) > 0 && len(bytes.TrimSpace(data)) > 0 {
-		parseCertLine(c, data)
+		texts.parseCertLine(c, data)
 		s.state.cert = nil
 	}
 }
@@ -670,7 +670,7 @@ func (s *Session) certAttribute(name, data []byte, at Line, texts *interner) {
 	case "thumbprint":
 		c.Thumbprint = strings.ToUpper(v)
 	case "alternate names":
-		c.SANs = splitSANs(v)
+		c.SANs = texts.splitSANs(v)
 	}
 }
 

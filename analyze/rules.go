@@ -52,30 +52,47 @@ func (c *Checker) attribution(s *Session) attributionReplies {
 }
 
 func isATTR35(r *Reply) bool {
-	return r.Enhanced == "4.4.62" || containsFold(r.Text, "ATTR35")
+	return r.Enhanced == "4.4.62" || attrMarks(r.Text)&markATTR35 != 0
 }
 
 func isATTR36(r *Reply) bool {
-	return containsFold(r.Text, "ATTR36")
+	return attrMarks(r.Text)&markATTR36 != 0
 }
 
 func isTenantAttribution(r *Reply) bool {
-	return !isATTR36(r) && (containsFold(r.Text, "tenantattribution") ||
-		(r.Enhanced == "5.7.64" && !containsFold(r.Text, "ATTR")))
+	m := attrMarks(r.Text)
+	return m&markATTR36 == 0 && (m&markTenant != 0 || (r.Enhanced == "5.7.64" && m&markATTR == 0))
 }
 
-// containsFold reports whether s contains sub, ignoring ASCII case,
-// without allocating (every session's replies go through it). sub is
-// ASCII and starts with a letter.
-func containsFold(s, sub string) bool {
-	n := len(sub)
-	lo, up := sub[0]|0x20, sub[0]&^0x20
-	for i := 0; i+n <= len(s); i++ {
-		if c := s[i]; (c == lo || c == up) && strings.EqualFold(s[i:i+n], sub) {
-			return true
+// What attrMarks finds in a reply text, ignoring ASCII case.
+const (
+	markATTR   = 1 << iota // "ATTR" anywhere
+	markATTR35             // "ATTR35"
+	markATTR36             // "ATTR36"
+	markTenant             // "TenantAttribution"
+)
+
+// attrMarks looks for the words of the attribution rules in one pass over
+// s (each failure reply of every session goes through it): every one of
+// them has "attr" in it.
+func attrMarks(s string) int {
+	m := 0
+	for i := 0; i+4 <= len(s); i++ {
+		if s[i]|0x20 != 'a' || s[i+1]|0x20 != 't' || s[i+2]|0x20 != 't' || s[i+3]|0x20 != 'r' {
+			continue
+		}
+		m |= markATTR
+		if rest := s[i+4:]; len(rest) >= 2 && rest[0] == '3' && (rest[1] == '5' || rest[1] == '6') {
+			if rest[1] == '5' {
+				m |= markATTR35
+			} else {
+				m |= markATTR36
+			}
+		} else if i >= 6 && strings.EqualFold(s[i-6:i], "tenant") && len(rest) >= 7 && strings.EqualFold(rest[:7], "ibution") {
+			m |= markTenant
 		}
 	}
-	return false
+	return m
 }
 
 // certContext describes what the session presented, for explanations.
