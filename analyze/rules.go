@@ -31,13 +31,14 @@ func (c *Checker) attribution(s *Session) attributionReplies {
 		if r == nil || r.Code < 400 {
 			return
 		}
-		if a.attr35 == nil && isATTR35(r) {
+		k := attrKindOf(r)
+		if a.attr35 == nil && k.attr35 {
 			a.attr35 = r
 		}
-		if a.attr36 == nil && isATTR36(r) {
+		if a.attr36 == nil && k.attr36 {
 			a.attr36 = r
 		}
-		if a.tenant == nil && isTenantAttribution(r) {
+		if a.tenant == nil && k.tenant {
 			a.tenant = r
 		}
 	}
@@ -51,18 +52,21 @@ func (c *Checker) attribution(s *Session) attributionReplies {
 	return a
 }
 
-func isATTR35(r *Reply) bool {
-	return r.Enhanced == "4.4.62" || attrMarks(r.Text)&markATTR35 != 0
-}
+// attrKind is which attribution failure a reply is (ATTR35 and a
+// TenantAttribution may be the same reply; ATTR36 is never a
+// TenantAttribution).
+type attrKind struct{ attr35, attr36, tenant bool }
 
-func isATTR36(r *Reply) bool {
-	return attrMarks(r.Text)&markATTR36 != 0
-}
-
-func isTenantAttribution(r *Reply) bool {
+func attrKindOf(r *Reply) attrKind {
 	m := attrMarks(r.Text)
-	return m&markATTR36 == 0 && (m&markTenant != 0 || (r.Enhanced == "5.7.64" && m&markATTR == 0))
+	return attrKind{
+		attr35: r.Enhanced == "4.4.62" || m&markATTR35 != 0,
+		attr36: m&markATTR36 != 0,
+		tenant: m&markATTR36 == 0 && (m&markTenant != 0 || (r.Enhanced == "5.7.64" && m&markATTR == 0)),
+	}
 }
+
+func (k attrKind) any() bool { return k.attr35 || k.attr36 || k.tenant }
 
 // What attrMarks finds in a reply text, ignoring ASCII case.
 const (
@@ -647,7 +651,7 @@ func checkExpiry(c *Checker, s *Session, hit func(h hit)) {
 
 func checkResponse(c *Checker, s *Session, hit func(h hit)) {
 	r := s.Final
-	if r == nil || r.Code < 400 || isATTR35(r) || isATTR36(r) || isTenantAttribution(r) {
+	if r == nil || r.Code < 400 || attrKindOf(r).any() {
 		return
 	}
 	id, sev := "response-rejected", Warning

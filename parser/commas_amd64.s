@@ -103,3 +103,125 @@ quoted:
 many:
 	MOVQ $-2, ret+32(FP)
 	RET
+
+// func indexCommasAVX2(line []byte, ends *[32]int32) int
+// len(line) >= 32. Needs AVX2 and POPCNT.
+//
+// One pass, thirty-two bytes at a time: a block with a quote ends the
+// search; the commas of a block are counted first, so that the ends never
+// overflow.
+TEXT ·indexCommasAVX2(SB), NOSPLIT, $0-40
+	MOVQ line_base+0(FP), SI
+	MOVQ line_len+8(FP), BX
+	MOVQ ends+24(FP), DI
+	XORQ R12, R12
+	XORQ R8, R8
+
+	VMOVDQU commas32<>(SB), Y1
+	VMOVDQU quotes32<>(SB), Y4
+
+blocks:
+	LEAQ 32(R8), R9
+	CMPQ R9, BX
+	JA tail
+	VMOVDQU (SI)(R8*1), Y2
+	VPCMPEQB Y2, Y4, Y3
+	VPMOVMSKB Y3, DX
+	TESTL DX, DX
+	JNZ quoted
+	VPCMPEQB Y2, Y1, Y3
+	VPMOVMSKB Y3, DX
+	POPCNTL DX, AX
+	ADDQ R12, AX
+	CMPQ AX, $32
+	JA many
+bits:
+	TESTL DX, DX
+	JZ next
+	BSFL DX, R10
+	ADDQ R8, R10
+	MOVL R10, (DI)(R12*4)
+	INCQ R12
+	LEAL -1(DX), R10
+	ANDL R10, DX
+	JMP bits
+next:
+	MOVQ R9, R8
+	JMP blocks
+
+tail:
+	// rem = len - R8 bytes (0 to 31) are left: take the last thirty-two
+	// bytes of the line. Those seen already had no quote; their commas
+	// are shifted out.
+	MOVQ BX, CX
+	SUBQ R8, CX
+	JZ done
+	VMOVDQU -32(SI)(BX*1), Y2
+	VPCMPEQB Y2, Y4, Y3
+	VPMOVMSKB Y3, DX
+	TESTL DX, DX
+	JNZ quoted
+	VPCMPEQB Y2, Y1, Y3
+	VPMOVMSKB Y3, DX
+	NEGQ CX
+	ADDQ $32, CX
+	SHRL CX, DX
+	POPCNTL DX, AX
+	ADDQ R12, AX
+	CMPQ AX, $32
+	JA manydone // no quote anywhere
+tailbits:
+	TESTL DX, DX
+	JZ done
+	BSFL DX, R10
+	ADDQ R8, R10
+	MOVL R10, (DI)(R12*4)
+	INCQ R12
+	LEAL -1(DX), R10
+	ANDL R10, DX
+	JMP tailbits
+
+done:
+	VZEROUPPER
+	MOVQ R12, ret+32(FP)
+	RET
+quoted:
+	VZEROUPPER
+	MOVQ $-1, ret+32(FP)
+	RET
+
+many:
+	// Too many commas; a quote further on still makes the line quoted.
+	MOVQ R9, R8
+	LEAQ 32(R8), R9
+	CMPQ R9, BX
+	JA manytail
+	VMOVDQU (SI)(R8*1), Y2
+	VPCMPEQB Y2, Y4, Y3
+	VPMOVMSKB Y3, DX
+	TESTL DX, DX
+	JNZ quoted
+	JMP many
+manytail:
+	CMPQ R8, BX
+	JEQ manydone
+	VMOVDQU -32(SI)(BX*1), Y2
+	VPCMPEQB Y2, Y4, Y3
+	VPMOVMSKB Y3, DX
+	TESTL DX, DX
+	JNZ quoted
+manydone:
+	VZEROUPPER
+	MOVQ $-2, ret+32(FP)
+	RET
+
+DATA commas32<>+0(SB)/8, $0x2c2c2c2c2c2c2c2c
+DATA commas32<>+8(SB)/8, $0x2c2c2c2c2c2c2c2c
+DATA commas32<>+16(SB)/8, $0x2c2c2c2c2c2c2c2c
+DATA commas32<>+24(SB)/8, $0x2c2c2c2c2c2c2c2c
+GLOBL commas32<>(SB), RODATA|NOPTR, $32
+DATA quotes32<>+0(SB)/8, $0x2222222222222222
+DATA quotes32<>+8(SB)/8, $0x2222222222222222
+DATA quotes32<>+16(SB)/8, $0x2222222222222222
+DATA quotes32<>+24(SB)/8, $0x2222222222222222
+GLOBL quotes32<>(SB), RODATA|NOPTR, $32

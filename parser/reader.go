@@ -688,20 +688,26 @@ func (r *Reader) col(c int) []byte {
 // Exchange writes them; anonymised copies vary). Placeholders such as
 // "SessionID" or "xxxxxxxx" cannot group rows and are rejected.
 func isSessionID(b []byte) bool {
+	if len(b) == 16 { // as Exchange writes them: no branch per byte
+		h := &hexDigit
+		return h[b[0]]&h[b[1]]&h[b[2]]&h[b[3]]&h[b[4]]&h[b[5]]&h[b[6]]&h[b[7]]&
+			h[b[8]]&h[b[9]]&h[b[10]]&h[b[11]]&h[b[12]]&h[b[13]]&h[b[14]]&h[b[15]] != 0
+	}
 	if len(b) == 0 || len(b) > 32 {
 		return false
 	}
 	for _, c := range b {
-		if !isHex[c] {
+		if hexDigit[c] == 0 {
 			return false
 		}
 	}
 	return true
 }
 
-var isHex = func() (t [256]bool) {
+// hexDigit is 1 for the bytes of hexadecimal digits, 0 for others.
+var hexDigit = func() (t [256]uint8) {
 	for _, c := range "0123456789ABCDEFabcdef" {
-		t[c] = true
+		t[c] = 1
 	}
 	return t
 }()

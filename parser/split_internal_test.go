@@ -100,12 +100,20 @@ func FuzzIndexCommas(f *testing.F) {
 func checkIndexCommas(t *testing.T, line []byte) {
 	t.Helper()
 	var got, want [maxCommas]int32
-	n, wn := indexCommas(line, &got), indexCommasGeneric(line, &want)
-	if n != wn {
-		t.Fatalf("indexCommas(%q) = %d, want %d", line, n, wn)
-	}
-	if n > 0 && !slices.Equal(got[:n], want[:n]) {
-		t.Fatalf("indexCommas(%q) ends %v, want %v", line, got[:n], want[:n])
+	wn := indexCommasGeneric(line, &want)
+	for _, avx2 := range []bool{false, true} {
+		if avx2 && !hasAVX2() {
+			continue
+		}
+		useAVX2 := setAVX2(avx2)
+		n := indexCommas(line, &got)
+		setAVX2(useAVX2)
+		if n != wn {
+			t.Fatalf("indexCommas(%q) = %d, want %d (AVX2 %v)", line, n, wn, avx2)
+		}
+		if n > 0 && !slices.Equal(got[:n], want[:n]) {
+			t.Fatalf("indexCommas(%q) ends %v, want %v (AVX2 %v)", line, got[:n], want[:n], avx2)
+		}
 	}
 	// The oracle of the oracle.
 	if !bytes.Contains(line, []byte(`"`)) {
@@ -114,5 +122,38 @@ func checkIndexCommas(t *testing.T, line []byte) {
 		}
 	} else if wn != commasQuoted {
 		t.Fatalf("indexCommasGeneric(%q) = %d with a quote", line, wn)
+	}
+}
+
+// isSessionID takes hex digits only, whatever the length, with its
+// unrolled check for sixteen of them as with its loop.
+func TestIsSessionID(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	want := func(b []byte) bool {
+		if len(b) == 0 || len(b) > 32 {
+			return false
+		}
+		for _, c := range b {
+			if !strings.ContainsRune("0123456789abcdefABCDEF", rune(c)) {
+				return false
+			}
+		}
+		return true
+	}
+	alphabet := []byte("0123456789abcdefABCDEF/:@G`gx\x00\xff")
+	for n := 0; n < 34; n++ {
+		for try := 0; try < 500; try++ {
+			b := make([]byte, n)
+			for i := range b {
+				if rng.IntN(8) == 0 {
+					b[i] = alphabet[rng.IntN(len(alphabet))]
+				} else {
+					b[i] = alphabet[rng.IntN(22)]
+				}
+			}
+			if got := isSessionID(b); got != want(b) {
+				t.Fatalf("isSessionID(%q) = %v", b, got)
+			}
+		}
 	}
 }
