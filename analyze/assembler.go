@@ -85,6 +85,7 @@ type stream struct {
 // carry over from one file to the next.
 type Assembler struct {
 	opts     Options
+	maxRows  int // opts.rowCap()
 	streams  map[streamKey]*stream
 	last     *stream
 	lastKey  streamKey
@@ -105,7 +106,7 @@ func NewAssembler(opts Options) *Assembler {
 	if opts.MaxRows <= 0 {
 		opts.MaxRows = DefaultMaxRows
 	}
-	return &Assembler{opts: opts, streams: make(map[streamKey]*stream), texts: newInterner()}
+	return &Assembler{opts: opts, maxRows: opts.rowCap(), streams: make(map[streamKey]*stream), texts: newInterner()}
 }
 
 // Evicted returns how many sessions were closed early to bound memory.
@@ -151,7 +152,7 @@ func (a *Assembler) Add(src Source, file string, rec *parser.Record) {
 	} else {
 		a.touch(s)
 	}
-	maxRows := a.opts.rowCap()
+	maxRows := a.maxRows
 	if s.head {
 		maxRows = headMaxRows
 	}

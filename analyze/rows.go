@@ -196,12 +196,21 @@ func parseReply(d []byte) (code int, cont bool, enh, text []byte) {
 		return code, false, nil, nil
 	}
 	cont = d[3] == '-'
-	rest := bytes.TrimLeft(d[4:], " ")
+	rest := trimSpaces(d[4:])
 	if n := enhancedLen(rest); n > 0 && rest[0] == d[0] {
 		enh = rest[:n]
-		rest = bytes.TrimLeft(rest[n:], " ")
+		rest = trimSpaces(rest[n:])
 	}
 	return code, cont, enh, rest
+}
+
+// trimSpaces is bytes.TrimLeft(b, " "), without its general cutset
+// handling (every reply row goes through it).
+func trimSpaces(b []byte) []byte {
+	for len(b) > 0 && b[0] == ' ' {
+		b = b[1:]
+	}
+	return b
 }
 
 // enhancedLen returns the length of an enhanced status code ("5.7.64")
@@ -248,16 +257,38 @@ func verb(d []byte, buf *[16]byte) (string, []byte) {
 		buf[j] = c
 	}
 	u := buf[:len(w)]
-	// The verbs the session follows, without a string per command row.
-	for _, k := range knownVerbs {
-		if string(u) == k {
-			return k, arg
-		}
+	// The verbs the session follows, without a string per command row
+	// (a switch on constants compares without allocating).
+	switch string(u) {
+	case "RCPT":
+		return "RCPT", arg
+	case "MAIL":
+		return "MAIL", arg
+	case "EHLO":
+		return "EHLO", arg
+	case "DATA":
+		return "DATA", arg
+	case "BDAT":
+		return "BDAT", arg
+	case "QUIT":
+		return "QUIT", arg
+	case "RSET":
+		return "RSET", arg
+	case "STARTTLS":
+		return "STARTTLS", arg
+	case "HELO":
+		return "HELO", arg
+	case "AUTH":
+		return "AUTH", arg
+	case "X-ANONYMOUSTLS":
+		return "X-ANONYMOUSTLS", arg
+	case "NOOP":
+		return "NOOP", arg
+	case "XEXCH50":
+		return "XEXCH50", arg
 	}
 	return string(u), arg
 }
-
-var knownVerbs = []string{"RCPT", "MAIL", "EHLO", "DATA", "BDAT", "QUIT", "RSET", "STARTTLS", "HELO", "AUTH", "X-ANONYMOUSTLS", "NOOP", "XEXCH50"}
 
 func (s *Session) command(d []byte, texts *interner) {
 	var buf [16]byte
@@ -546,7 +577,7 @@ func (s *Session) capabilities(text []byte, first bool, texts *interner) (sawIP 
 			}
 		}
 	}
-	if !bytes.Contains(text, tlsWord) {
+	if !hasTLS(text) {
 		return sawIP
 	}
 	for len(text) > 0 {
@@ -559,7 +590,16 @@ func (s *Session) capabilities(text []byte, first bool, texts *interner) (sawIP 
 	return sawIP
 }
 
-var tlsWord = []byte("TLS")
+// hasTLS reports whether text has "TLS" in it: most EHLO reply lines are
+// a short word, where a loop costs less than bytes.Contains.
+func hasTLS(text []byte) bool {
+	for i := 0; i+3 <= len(text); i++ {
+		if text[i] == 'T' && text[i+1] == 'L' && text[i+2] == 'S' {
+			return true
+		}
+	}
+	return false
+}
 
 var (
 	ctxSending  = []byte("Sending certificate")
