@@ -360,8 +360,22 @@ func trimLine(b []byte) []byte {
 // r.scratch, others alias line.
 func (r *Reader) split(line []byte) (open bool) {
 	// Most rows quote nothing: split at the commas found in one pass.
+	i := 0
 	switch n := indexCommas(line, &r.ends); n {
 	case commasQuoted:
+		// The fields before the one with the first quote are plain: take
+		// them at the commas found in one pass, and go on from there.
+		q := bytes.IndexByte(line, '"')
+		if n := indexCommas(line[:q], &r.ends); n > 0 {
+			f := r.fields[:0]
+			for _, e := range r.ends[:n] {
+				f = append(f, line[i:e])
+				i = int(e) + 1
+			}
+			r.fields = f
+		} else {
+			r.fields = r.fields[:0]
+		}
 	case commasMany:
 		r.fields = splitPlain(r.fields[:0], line)
 		return false
@@ -374,14 +388,12 @@ func (r *Reader) split(line []byte) (open bool) {
 		r.fields = append(f, line[start:])
 		return false
 	}
-	r.fields = r.fields[:0]
 	if cap(r.scratch) < len(line) {
 		r.scratch = make([]byte, 0, len(line)+len(line)/2)
 	}
 	// Unescaping only shrinks a field, so appends to s never reallocate and
 	// the fields that alias it stay valid.
 	s := r.scratch[:0]
-	i := 0
 	for {
 		if i < len(line) && line[i] == '"' {
 			start := len(s)
