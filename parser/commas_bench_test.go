@@ -7,18 +7,21 @@ func BenchmarkIndexCommas(b *testing.B) {
 	var ends [maxCommas]int32
 	b.Run("sse2", func(b *testing.B) {
 		b.SetBytes(int64(len(line)))
+		b.ReportAllocs()
 		for b.Loop() {
 			indexCommasSSE2(line, &ends)
 		}
 	})
 	b.Run("avx2", func(b *testing.B) {
 		b.SetBytes(int64(len(line)))
+		b.ReportAllocs()
 		for b.Loop() {
 			indexCommasAVX2(line, &ends)
 		}
 	})
 	b.Run("generic", func(b *testing.B) {
 		b.SetBytes(int64(len(line)))
+		b.ReportAllocs()
 		for b.Loop() {
 			indexCommasGeneric(line, &ends)
 		}
