@@ -208,11 +208,12 @@ func (r *Reader) Read() (*Record, error) {
 		// The fast path: the standard columns, no quote, nine fields that
 		// read as they are. Anything else goes the general way below,
 		// which reports or repairs it.
-		if r.std && fix&fixBrEnd == 0 && indexCommas(line, &r.ends) == numCols-1 && r.fillStd(line, no) {
+		n := indexCommas(line, &r.ends)
+		if r.std && fix&fixBrEnd == 0 && n == numCols-1 && r.fillStd(line, no) {
 			return r.record(fix), nil
 		}
 		raw := line
-		if open := r.split(line); open || fix&fixBrEnd != 0 {
+		if open := r.splitAt(line, n); open || fix&fixBrEnd != 0 {
 			var perr *ParseError
 			raw, fix, perr = r.openRow(line, no, fix, open)
 			if perr != nil {
@@ -359,33 +360,26 @@ func trimLine(b []byte) []byte {
 // quoted field. Fields are unquoted; a quoted field's bytes are copied to
 // r.scratch, others alias line.
 func (r *Reader) split(line []byte) (open bool) {
-	// Most rows quote nothing: split at the commas found in one pass.
-	i := 0
-	switch n := indexCommas(line, &r.ends); n {
+	return r.splitAt(line, indexCommas(line, &r.ends))
+}
+
+// splitAt is split for a line whose commas indexCommas has found already
+// (n is what it returned).
+func (r *Reader) splitAt(line []byte, n int) (open bool) {
+	var i int
+	switch n {
 	case commasQuoted:
 		// The fields before the one with the first quote are plain: take
 		// them at the commas found in one pass, and go on from there.
 		q := bytes.IndexByte(line, '"')
-		if n := indexCommas(line[:q], &r.ends); n > 0 {
-			f := r.fields[:0]
-			for _, e := range r.ends[:n] {
-				f = append(f, line[i:e])
-				i = int(e) + 1
-			}
-			r.fields = f
-		} else {
-			r.fields = r.fields[:0]
-		}
+		r.fields, i = r.fieldsAt(line, indexCommas(line[:q], &r.ends))
 	case commasMany:
 		r.fields = splitPlain(r.fields[:0], line)
 		return false
 	default:
-		f, start := r.fields[:0], 0
-		for _, e := range r.ends[:n] {
-			f = append(f, line[start:e])
-			start = int(e) + 1
-		}
-		r.fields = append(f, line[start:])
+		// Most rows quote nothing: the last field is the rest of the line.
+		r.fields, i = r.fieldsAt(line, n)
+		r.fields = append(r.fields, line[i:])
 		return false
 	}
 	if cap(r.scratch) < len(line) {
@@ -435,6 +429,17 @@ func (r *Reader) split(line []byte) (open bool) {
 		r.fields = append(r.fields, line[i:k])
 		i = k + 1
 	}
+}
+
+// fieldsAt returns the fields of line that end at the first n commas in
+// r.ends (none when n is not a count), and where the next field begins.
+func (r *Reader) fieldsAt(line []byte, n int) ([][]byte, int) {
+	f, start := r.fields[:0], 0
+	for _, e := range r.ends[:max(n, 0)] {
+		f = append(f, line[start:e])
+		start = int(e) + 1
+	}
+	return f, start
 }
 
 // splitPlain appends the fields of a row without quotes to fields: it
@@ -611,15 +616,7 @@ func (r *Reader) fill(raw []byte, no int) *ParseError {
 				Detail: "got " + strconv.Itoa(len(f)) + ", want " + strconv.Itoa(r.ncols), Raw: clip(raw, maxRawInError)}
 		}
 	}
-	rec := &r.rec
-	rec.File = r.name
-	rec.Line = no
-	rec.Raw = raw
-	rec.Header = r.hdr
-	rec.LogType = r.DefaultLogType
-	if r.hdr != nil {
-		rec.LogType = r.hdr.LogType
-	}
+	rec := r.begin(raw, no)
 
 	ts := r.col(colDateTime)
 	t, nanos, ok := r.parseTime(ts)
@@ -667,15 +664,7 @@ func (r *Reader) fillStd(line []byte, no int) bool {
 	if !isSessionID(sid) {
 		return false
 	}
-	rec := &r.rec
-	rec.File = r.name
-	rec.Line = no
-	rec.Raw = line
-	rec.Header = r.hdr
-	rec.LogType = r.DefaultLogType
-	if r.hdr != nil {
-		rec.LogType = r.hdr.LogType
-	}
+	rec := r.begin(line, no)
 	rec.Time, rec.Nanos = t, nanos
 	rec.Event = Event(ev[0])
 	rec.SessionID = sid
@@ -686,6 +675,21 @@ func (r *Reader) fillStd(line []byte, no int) bool {
 	rec.Data = line[e[colEvent]+1 : e[colData]]
 	rec.Context = line[e[colData]+1:]
 	return true
+}
+
+// begin starts filling r.rec with what does not come from the row's
+// fields.
+func (r *Reader) begin(raw []byte, no int) *Record {
+	rec := &r.rec
+	rec.File = r.name
+	rec.Line = no
+	rec.Raw = raw
+	rec.Header = r.hdr
+	rec.LogType = r.DefaultLogType
+	if r.hdr != nil {
+		rec.LogType = r.hdr.LogType
+	}
+	return rec
 }
 
 func (r *Reader) col(c int) []byte {
