@@ -81,18 +81,7 @@ tail:
 	ADDQ $16, CX // 16 - rem bytes seen already
 	SHRL CX, DX
 	MOVQ BX, R9 // so that next ends the loop
-tailbits:
-	TESTL DX, DX
-	JZ done
-	BSFL DX, R10
-	ADDQ R8, R10
-	CMPQ R12, $32
-	JAE many
-	MOVL R10, (DI)(R12*4)
-	INCQ R12
-	LEAL -1(DX), R10
-	ANDL R10, DX
-	JMP tailbits
+	JMP bits
 
 done:
 	MOVQ R12, ret+32(FP)
@@ -170,16 +159,8 @@ tail:
 	ADDQ R12, AX
 	CMPQ AX, $32
 	JA manydone // no quote anywhere
-tailbits:
-	TESTL DX, DX
-	JZ done
-	BSFL DX, R10
-	ADDQ R8, R10
-	MOVL R10, (DI)(R12*4)
-	INCQ R12
-	LEAL -1(DX), R10
-	ANDL R10, DX
-	JMP tailbits
+	MOVQ BX, R9 // so that next ends the loop
+	JMP bits
 
 done:
 	VZEROUPPER
