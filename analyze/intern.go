@@ -52,29 +52,30 @@ func (in *interner) get(b []byte) string {
 	return s
 }
 
+// remember returns m's value for key, or makes it with read and keeps it
+// while m has room (the lookup allocates nothing).
+func remember[V any](m map[string]V, key []byte, read func() V) V {
+	if v, ok := m[string(key)]; ok {
+		return v
+	}
+	v := read()
+	if len(m) < maxMemo {
+		m[string(key)] = v
+	}
+	return v
+}
+
 // parseTLS is parseTLS, remembered.
 func (in *interner) parseTLS(text []byte) TLS {
-	if t, ok := in.tls[string(text)]; ok {
-		return t
-	}
-	t := parseTLS(text)
-	if len(in.tls) < maxMemo {
-		in.tls[string(text)] = t
-	}
-	return t
+	return remember(in.tls, text, func() TLS { return parseTLS(text) })
 }
 
 // parseCertLine is parseCertLine, remembered.
 func (in *interner) parseCertLine(c *Certificate, data []byte) {
-	if v, ok := in.certs[string(data)]; ok {
-		v.set(c)
-		return
-	}
-	parseCertLine(c, data)
-	c.SANs = slices.Clip(c.SANs)
-	if len(in.certs) < maxMemo {
-		in.certs[string(data)] = certValues{c.Subject, c.Issuer, c.Serial, c.Thumbprint, c.SANs, c.NotBefore, c.NotAfter}
-	}
+	remember(in.certs, data, func() certValues {
+		parseCertLine(c, data)
+		return certValues{c.Subject, c.Issuer, c.Serial, c.Thumbprint, slices.Clip(c.SANs), c.NotBefore, c.NotAfter}
+	}).set(c)
 }
 
 func (v certValues) set(c *Certificate) {
@@ -84,12 +85,5 @@ func (v certValues) set(c *Certificate) {
 
 // splitSANs is splitSANs, remembered.
 func (in *interner) splitSANs(v string) []string {
-	if s, ok := in.sans[v]; ok {
-		return s
-	}
-	s := slices.Clip(splitSANs(v))
-	if len(in.sans) < maxMemo {
-		in.sans[v] = s
-	}
-	return s
+	return remember(in.sans, []byte(v), func() []string { return slices.Clip(splitSANs(v)) })
 }
