@@ -121,6 +121,24 @@ func NewReader(r io.Reader, name string) *Reader {
 	return rd
 }
 
+// Reset makes r read src as if it were a new Reader for it, named name,
+// keeping only the room r has grown (its buffers): a caller reading many
+// small inputs one after another need not allocate a Reader for each. The
+// fields set by the caller (DefaultLogType ...) are kept.
+func (r *Reader) Reset(src io.Reader, name string) {
+	dec, br := r.dec, r.br
+	*dec = decoder{src: src, in: dec.in[:0], out: dec.out[:0]}
+	br.Reset(dec)
+	*r = Reader{
+		DefaultLogType: r.DefaultLogType, MaxLineBytes: r.MaxLineBytes,
+		MaxJoinLines: r.MaxJoinLines, Strict: r.Strict,
+		name: name, br: br, dec: dec,
+		fields: r.fields[:0], scratch: r.scratch[:0], long: r.long[:0],
+		join: r.join[:0], back: r.back[:0],
+	}
+	r.setColumns(nil)
+}
+
 // Name returns the source name given to NewReader.
 func (r *Reader) Name() string { return r.name }
 

@@ -1,9 +1,12 @@
 package parser_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -194,6 +197,71 @@ func TestHeaderAndLogType(t *testing.T) {
 	} {
 		if got := parser.LogTypeFromName(name); got != want {
 			t.Errorf("LogTypeFromName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+// dump is everything a Reader gives for one input, as text.
+func dump(r *parser.Reader) string {
+	var b strings.Builder
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			fmt.Fprintf(&b, "error %v\n", err)
+			continue
+		}
+		fmt.Fprintf(&b, "%s:%d %v %s %s %d %s %s %s %q %q %q %v\n", rec.File, rec.Line, rec.Time, rec.LogType,
+			rec.SessionID, rec.Seq, rec.Connector, rec.Local, rec.Remote, rec.Event, rec.Data, rec.Context, rec.Repairs)
+	}
+	fmt.Fprintf(&b, "%+v %v %v\n", r.Stats(), r.Encoding(), r.Header())
+	return b.String()
+}
+
+// TestReaderReset: a Reader reset for each input reads it as a new Reader
+// does, whatever it read before (other encodings, headers, damage).
+func TestReaderReset(t *testing.T) {
+	var files []string
+	for _, dir := range []string{"../testdata/damaged", "../testdata/samples/EXCH01", "../testdata/samples/oddities", "../testdata/hostile"} {
+		names, err := filepath.Glob(filepath.Join(dir, "*"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, names...)
+	}
+	want := map[string]string{}
+	data := map[string][]byte{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue // a folder
+		}
+		data[f] = b
+		want[f] = dump(parser.NewReader(bytes.NewReader(b), f))
+	}
+	if len(data) < 30 {
+		t.Fatalf("only %d inputs", len(data))
+	}
+	for _, order := range []string{"forward", "backward"} {
+		var r *parser.Reader
+		for i := range files {
+			f := files[i]
+			if order == "backward" {
+				f = files[len(files)-1-i]
+			}
+			if data[f] == nil {
+				continue
+			}
+			if r == nil {
+				r = parser.NewReader(bytes.NewReader(data[f]), f)
+			} else {
+				r.Reset(bytes.NewReader(data[f]), f)
+			}
+			if got := dump(r); got != want[f] {
+				t.Errorf("%s, read %s after Reset:\n got %s\nwant %s", f, order, got, want[f])
+			}
 		}
 	}
 }
