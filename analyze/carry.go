@@ -43,29 +43,39 @@ func newSession(src Source, typ parser.LogType, id string) *Session {
 // of a row's file (nil: the standard nine in order).
 func rebuild(c Carried, fields func(file string) []string, maxRows int, texts *interner) *Session {
 	s := newSession(c.Source, c.LogType, c.ID)
-	replayRows(c.Rows, fields, c.LogType, func(rec *parser.Record, file string) {
+	var p replayer
+	p.replay(c.Rows, fields, c.LogType, func(rec *parser.Record, file string) {
 		s.add(rec, file, maxRows, texts)
 	})
 	return s
 }
 
-// replayRows parses rows again, each run of rows of one file through one
+// replayer parses rows again, each run of rows of one file through one
 // Reader set to that file's columns, and hands on each record with the
 // file and line it was first read at. A row that no longer parses is
-// skipped.
-func replayRows(rows []Line, fields func(file string) []string, typ parser.LogType, fn func(rec *parser.Record, file string)) {
-	var buf bytes.Buffer
+// skipped. Its buffer and Reader serve every replay.
+type replayer struct {
+	buf bytes.Buffer
+	rd  *parser.Reader
+}
+
+func (p *replayer) replay(rows []Line, fields func(file string) []string, typ parser.LogType, fn func(rec *parser.Record, file string)) {
 	for i := 0; i < len(rows); {
 		j := i + 1
 		for j < len(rows) && rows[j].Pos.File == rows[i].Pos.File {
 			j++
 		}
-		buf.Reset()
+		p.buf.Reset()
 		for _, l := range rows[i:j] {
-			buf.WriteString(l.Raw)
-			buf.WriteByte('\n')
+			p.buf.WriteString(l.Raw)
+			p.buf.WriteByte('\n')
 		}
-		rd := parser.NewReader(&buf, rows[i].Pos.File)
+		if p.rd == nil {
+			p.rd = parser.NewReader(&p.buf, rows[i].Pos.File)
+		} else {
+			p.rd.Reset(&p.buf, rows[i].Pos.File)
+		}
+		rd := p.rd
 		var f []string
 		if fields != nil {
 			f = fields(rows[i].Pos.File)

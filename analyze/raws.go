@@ -234,8 +234,12 @@ func (s *Session) release() {
 	if s.RemoteCert != s.LocalCert {
 		recycle(s.RemoteCert)
 	}
-	txt, ids := s.txt[:0], s.Findings[:0]
+	txt, ids, msgs, mst := s.txt[:0], s.Findings[:0], s.Messages[:0], s.msgStates[:0]
 	*s = Session{}
+	if cap(msgs) <= 8 {
+		clear(msgs[:cap(msgs)])
+		s.Messages, s.msgStates = msgs, mst // the next session's messages go there
+	}
 	if cap(txt) <= 16<<10 {
 		s.txt = txt // the next session's replies' texts go there
 	}

@@ -23,6 +23,7 @@ type Stitcher struct {
 	texts   *interner
 	seq     int64 // orders kept sessions across files, as one Assembler would
 	evicted int
+	replayer
 }
 
 type stitchKey struct {
@@ -120,7 +121,7 @@ func (st *Stitcher) keep(k stitchKey, s *Session) {
 func (st *Stitcher) replay(tail, head *Session) {
 	maxRows := st.opts.rowCap()
 	rows, _ := head.Transcript()
-	replayRows(rows, nil, tail.keyType, func(rec *parser.Record, file string) {
+	st.replayer.replay(rows, nil, tail.keyType, func(rec *parser.Record, file string) {
 		tail.add(rec, file, maxRows, st.texts)
 	})
 }
