@@ -96,6 +96,7 @@ type Assembler struct {
 	order      int64
 	evicted    int
 	texts      *interner
+	cache      sessionCache
 }
 
 // NewAssembler returns an Assembler.
@@ -140,7 +141,7 @@ func (a *Assembler) Add(src Source, file string, rec *parser.Record) {
 		s = nil
 	}
 	if s == nil {
-		s = newSession(src, rec.LogType, string(rec.SessionID))
+		s = newSession(&a.cache, src, rec.LogType, string(rec.SessionID))
 		s.state.order = a.order
 		a.order++
 		st.open[s.ID] = s
@@ -200,7 +201,7 @@ func (a *Assembler) close(st *stream, s *Session, evicted bool) {
 		a.opts.Emit(s)
 	}
 	if !a.opts.KeepHeads { // a segment's sessions are handed on by a Stitcher
-		s.release()
+		s.release(&a.cache)
 	}
 }
 
@@ -220,6 +221,7 @@ func (a *Assembler) Detach() []*Session {
 		a.unlink(s)
 		a.nopen--
 	}
+	a.cache.flush() // for the Assemblers of the next files
 	return all
 }
 

@@ -32,8 +32,8 @@ func (s *Session) Carry() (Carried, bool) {
 // LastActive is the time of the session's latest row.
 func (s *Session) LastActive() time.Time { return time.Unix(0, s.lastNS).UTC() }
 
-func newSession(src Source, typ parser.LogType, id string) *Session {
-	s := sessionPool.Get().(*Session)
+func newSession(c *sessionCache, src Source, typ parser.LogType, id string) *Session {
+	s := c.get()
 	s.Source, s.Server, s.Service, s.LogType, s.ID, s.keyType = src.Key, src.Server, src.Service, typ, id, typ
 	s.state.msg = -1
 	return s
@@ -42,7 +42,7 @@ func newSession(src Source, typ parser.LogType, id string) *Session {
 // rebuild replays c's rows into a new session. fields gives the #Fields
 // of a row's file (nil: the standard nine in order).
 func rebuild(c Carried, fields func(file string) []string, maxRows int, texts *interner) *Session {
-	s := newSession(c.Source, c.LogType, c.ID)
+	s := newSession(nil, c.Source, c.LogType, c.ID)
 	var p replayer
 	p.replay(c.Rows, fields, c.LogType, func(rec *parser.Record, file string) {
 		s.add(rec, file, maxRows, texts)

@@ -8,11 +8,11 @@ import "sync"
 // row was read was the largest share of the assembler's allocations.
 // Instead the text is copied into two buffers per session:
 //
-//   - the evidence rows go to raws, taken from a pool. Only the few
-//     sessions whose rows are wanted (the first sessions of each finding,
-//     which are quoted as evidence; sessions a report keeps or redacts) get
-//     strings, all in one allocation (settleRaws); for the others the
-//     buffer goes back to the pool when the session has been handed on;
+//   - the evidence rows go to raws. Only the few sessions whose rows are
+//     wanted (the first sessions of each finding, which are quoted as
+//     evidence; sessions a report keeps or redacts) get strings, all in
+//     one allocation (settleRaws); for the others the buffer's room serves
+//     the next session once this one has been handed on (release);
 //   - the replies' codes and texts go to txt, made into one string when
 //     the session ends (settleTexts).
 //
@@ -48,25 +48,16 @@ func keepIn(buf *[]byte, b []byte) (string, rawRef) {
 	return "", rawRef{off: int32(off) + 1, n: int32(len(b))}
 }
 
-var rawPool = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
-
 // keepRaw keeps the text of an evidence row.
 func (s *Session) keepRaw(b []byte) (string, rawRef) {
 	if s.raws == nil && len(b) > 0 {
-		s.rawsBox = rawPool.Get().(*[]byte)
-		s.raws = (*s.rawsBox)[:0]
+		if s.raws = s.spare.raws; s.raws != nil {
+			s.spare.raws = nil
+		} else {
+			s.raws = make([]byte, 0, 4<<10)
+		}
 	}
 	return keepIn(&s.raws, b)
-}
-
-// putRaws returns the evidence buffer to the pool.
-func (s *Session) putRaws() {
-	if s.raws == nil {
-		return
-	}
-	*s.rawsBox = s.raws[:0]
-	rawPool.Put(s.rawsBox)
-	s.raws, s.rawsBox = nil, nil
 }
 
 // rawLine is a Line for a row kept as evidence.
@@ -115,7 +106,7 @@ func (s *Session) eachReply(fn func(r *Reply)) {
 }
 
 // settleRaws makes the strings of the kept rows, all in one, wherever the
-// session holds them, and returns the buffer to the pool.
+// session holds them, and keeps the buffer's room (putRaws).
 func (s *Session) settleRaws() {
 	if s.raws == nil {
 		return
@@ -149,6 +140,14 @@ func (s *Session) settleRaws() {
 	s.putRaws()
 }
 
+// putRaws keeps the evidence buffer's room for the next session.
+func (s *Session) putRaws() {
+	if s.raws != nil && cap(s.raws) <= 16<<10 {
+		s.spare.raws = s.raws[:0]
+	}
+	s.raws = nil
+}
+
 // lineRaw returns the text of l, a row of s or a copy of one made before
 // settleRaws.
 func (s *Session) lineRaw(l Line) string {
@@ -176,41 +175,113 @@ func (s *Session) settleTexts() {
 	s.txt = s.txt[:0] // the room serves the next session (release keeps it)
 }
 
-// Pools of what sessions handed on leave behind.
-var (
-	sessionPool = sync.Pool{New: func() any { return new(Session) }}
-	// replies with room for a dozen: a session to Exchange Online has
-	// about that many
-	replyPool = sync.Pool{New: func() any { r := make([]Reply, 0, repliesCap); return &r }}
-	boxPool   = sync.Pool{New: func() any { return new([]Reply) }} // empty boxes for replyPool
-	// certificates with room for the rows of the multi-row layout (a
-	// header and up to seven attributes)
-	certPool = sync.Pool{New: func() any { return &Certificate{Rows: make([]Line, 0, 8)} }}
-)
+// spares is what a session handed on leaves to the one made from it next:
+// room for a dozen replies (a session to Exchange Online has about that
+// many), two certificates with room for the rows of the multi-row layout
+// (a header and up to seven attributes), and the evidence buffer.
+type spares struct {
+	replies []Reply
+	certs   [2]*Certificate
+	ncerts  int
+	raws    []byte
+}
 
 const repliesCap = 16
 
-func newReplies() []Reply {
-	p := replyPool.Get().(*[]Reply)
-	r := (*p)[:0]
-	*p = nil
-	boxPool.Put(p)
-	return r
+func (s *Session) newReplies() []Reply {
+	if r := s.spare.replies; r != nil {
+		s.spare.replies = nil
+		return r
+	}
+	return make([]Reply, 0, repliesCap)
 }
 
-func newCertificate() *Certificate { return certPool.Get().(*Certificate) }
+func (s *Session) newCertificate() *Certificate {
+	if sp := &s.spare; sp.ncerts > 0 {
+		sp.ncerts--
+		c := sp.certs[sp.ncerts]
+		sp.certs[sp.ncerts] = nil
+		return c
+	}
+	return &Certificate{Rows: make([]Line, 0, 8)}
+}
 
-// recycle puts c back, its rows' room kept. Nothing outside the session
-// holds it: the summary copies what it keeps of a certificate (SANs is a
-// slice of its own, never reused).
-func recycle(c *Certificate) {
-	if c == nil || cap(c.Rows) != 8 {
+// putCert keeps c, its rows' room kept. Nothing outside the session holds
+// it: the summary copies what it keeps of a certificate (SANs is a slice
+// of its own, never reused).
+func (sp *spares) putCert(c *Certificate) {
+	if c == nil || cap(c.Rows) != 8 || sp.ncerts == len(sp.certs) {
 		return
 	}
 	rows := c.Rows[:8]
 	clear(rows)
 	*c = Certificate{Rows: rows[:0]}
-	certPool.Put(c)
+	sp.certs[sp.ncerts] = c
+	sp.ncerts++
+}
+
+// Sessions handed on are reused for new ones. They are handed on by one
+// goroutine (the one that checks and reports them) and made by others
+// (those that read files), so they travel between them in batches: a
+// sync.Pool per session cost more than a tenth of the run, in its
+// cross-processor steals, and a list under one lock more still.
+type sessionBatch struct {
+	n int
+	s [64]*Session
+}
+
+var fullBatches, emptyBatches sync.Pool
+
+// sessionCache is one goroutine's batch of sessions to reuse; the zero
+// value is ready, and a nil one makes new sessions.
+type sessionCache struct{ b *sessionBatch }
+
+func (c *sessionCache) get() *Session {
+	if c == nil {
+		return new(Session)
+	}
+	if c.b == nil || c.b.n == 0 {
+		if c.b != nil {
+			emptyBatches.Put(c.b)
+		}
+		if c.b, _ = fullBatches.Get().(*sessionBatch); c.b == nil {
+			return new(Session)
+		}
+	}
+	c.b.n--
+	s := c.b.s[c.b.n]
+	c.b.s[c.b.n] = nil
+	return s
+}
+
+func (c *sessionCache) put(s *Session) {
+	if c == nil {
+		return
+	}
+	if c.b == nil {
+		if c.b, _ = emptyBatches.Get().(*sessionBatch); c.b == nil {
+			c.b = new(sessionBatch)
+		}
+	}
+	c.b.s[c.b.n] = s
+	c.b.n++
+	if c.b.n == len(c.b.s) {
+		fullBatches.Put(c.b)
+		c.b = nil
+	}
+}
+
+// flush hands the sessions the cache holds to other goroutines.
+func (c *sessionCache) flush() {
+	if c == nil || c.b == nil {
+		return
+	}
+	if c.b.n > 0 {
+		fullBatches.Put(c.b)
+	} else {
+		emptyBatches.Put(c.b)
+	}
+	c.b = nil
 }
 
 // release is called once a session has been handed on (Options.Emit has
@@ -218,21 +289,20 @@ func recycle(c *Certificate) {
 // strings of. Any other is reused whole, its replies, certificates and
 // buffers included: nothing refers to it any more, since the checks, the
 // summary and the writers copy what they keep.
-func (s *Session) release() {
+func (s *Session) release(c *sessionCache) {
 	if s.kept {
-		s.putRaws()
+		s.raws = nil
 		return
 	}
 	s.putRaws()
+	sp := s.spare
 	if cap(s.Replies) == repliesCap {
 		clear(s.Replies[:cap(s.Replies)])
-		p := boxPool.Get().(*[]Reply)
-		*p = s.Replies[:0]
-		replyPool.Put(p)
+		sp.replies = s.Replies[:0]
 	}
-	recycle(s.LocalCert)
+	sp.putCert(s.LocalCert)
 	if s.RemoteCert != s.LocalCert {
-		recycle(s.RemoteCert)
+		sp.putCert(s.RemoteCert)
 	}
 	txt, ids, msgs, mst := s.txt[:0], s.Findings[:0], s.Messages[:0], s.msgStates[:0]
 	*s = Session{}
@@ -247,5 +317,6 @@ func (s *Session) release() {
 		clear(ids[:cap(ids)])
 		s.Findings = ids // and its finding ids
 	}
-	sessionPool.Put(s)
+	s.spare = sp
+	c.put(s)
 }

@@ -467,8 +467,8 @@ func (s *Session) reply(rec *parser.Record, pos Pos, texts *interner) {
 	if len(s.Replies) < maxReplies {
 		if s.Replies == nil {
 			// A session to Exchange Online has a dozen replies: room for
-			// them, from the pool of sessions handed on (release).
-			s.Replies = newReplies()
+			// them, left by the session handed on that this one reuses.
+			s.Replies = s.newReplies()
 		}
 		s.Replies = append(s.Replies, r)
 		rp = &s.Replies[len(s.Replies)-1]
@@ -672,7 +672,7 @@ func (s *Session) info(rec *parser.Record, pos Pos, texts *interner) {
 // either the header of the multi-row layout (nothing after the words) or
 // the one-row layout (attribute names follow, values in data).
 func (s *Session) certHeader(dst **Certificate, rest, data []byte, at Line, texts *interner) {
-	c := newCertificate()
+	c := s.newCertificate()
 	c.Pos = at.Pos
 	c.Rows = append(c.Rows, at)
 	*dst = c

@@ -23,6 +23,7 @@ type Stitcher struct {
 	texts   *interner
 	seq     int64 // orders kept sessions across files, as one Assembler would
 	evicted int
+	cache   sessionCache
 	replayer
 }
 
@@ -136,7 +137,7 @@ func (st *Stitcher) emit(s *Session, evicted bool) {
 	if st.opts.Emit != nil {
 		st.opts.Emit(s)
 	}
-	s.release()
+	s.release(&st.cache)
 }
 
 func (st *Stitcher) drop(k stitchKey) { delete(st.open, k) }
