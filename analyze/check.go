@@ -37,7 +37,7 @@ type rule struct {
 	id    string
 	doc   string
 	needs string // the flag the rule cannot run without, "" if none
-	check func(c *Checker, s *Session, hit func(h hit))
+	check func(c *Checker, s *Session)
 }
 
 // hit is one session showing one finding.
@@ -61,7 +61,6 @@ type hit struct {
 // the session is written out, so it carries its finding ids), Findings.
 type Checker struct {
 	key        keyBuf       // map keys are built here
-	addHit     func(h hit)  // hands a rule's hit to the session being checked
 	cur        sessionFacts // the session being checked
 	matches    map[matchKey]CertMatch
 	coverages  map[string]Coverage
@@ -115,7 +114,6 @@ func NewChecker(cfg Config) *Checker {
 		sendByName: map[string]*parser.SendConnector{}, changes: map[string]*certTrack{},
 		usage: map[string]*usage{}, firstFile: map[string]string{}, midway: map[string]*midway{}, perRule: map[string]int{},
 		matches: map[matchKey]CertMatch{}, coverages: map[string]Coverage{}}
-	c.addHit = c.hit
 	c.ipConns = IPConnectors(cfg.Inbound)
 	for i := range cfg.Certificates {
 		x := &cfg.Certificates[i]
@@ -165,7 +163,6 @@ func RuleIDs() []string {
 func (c *Checker) Check(s *Session) {
 	c.cur = sessionFacts{s: s, ids: s.Findings[:0]}
 	defer func() { c.cur = sessionFacts{} }()
-	add := c.addHit
 	for _, r := range rules {
 		if r.needs != "" && !c.has(r.needs) {
 			continue
@@ -173,13 +170,13 @@ func (c *Checker) Check(s *Session) {
 		if r.id == "response-deferred" {
 			continue // checkResponse reports both
 		}
-		r.check(c, s, add)
+		r.check(c, s)
 	}
 	if len(c.config) > 0 {
 		conn := c.connLower(s)
 		for _, h := range c.config {
 			if k, ok := strings.CutPrefix(h.key, "connector:"); ok && k == conn {
-				add(h)
+				c.hit(h)
 			}
 		}
 	}
@@ -192,13 +189,13 @@ func (c *Checker) Check(s *Session) {
 
 // hit records a rule's hit for the session being checked.
 func (c *Checker) hit(h hit) {
-	if !slices.Contains(c.cur.ids, h.id) {
+	id := c.record(c.cur.s, h) // h.id, as the finding keeps it
+	if !slices.Contains(c.cur.ids, id) {
 		if c.cur.ids == nil {
 			c.cur.ids = make([]string, 0, 4)
 		}
-		c.cur.ids = append(c.cur.ids, h.id)
+		c.cur.ids = append(c.cur.ids, id)
 	}
-	c.record(c.cur.s, h)
 }
 
 func (c *Checker) has(flag string) bool {
@@ -220,23 +217,31 @@ func (c *Checker) has(flag string) bool {
 // finding, so hostile input cannot grow memory or the reports.
 const maxKeysPerRule = 200
 
-func (c *Checker) record(s *Session, h hit) {
+// record counts h against its finding (made on its first hit) and, for
+// the finding's first sessions, quotes s's rows as evidence. Nothing of
+// h is kept but copies (strings.Clone, once per finding): so
+// the compiler can leave each rule's hit, its describe closure and its
+// lines on the stack, where they were two fifths of the checks' garbage.
+// It returns the finding's id.
+func (c *Checker) record(s *Session, h hit) string {
 	kb := c.findingKey(h)
 	fd := c.found[string(kb)]
 	if fd == nil && c.perRule[h.id] >= maxKeysPerRule {
 		k := h.id + "\x00\x00other"
 		if fd = c.found[k]; fd == nil {
-			fd = &found{order: c.order, f: Finding{ID: h.id, Key: "other", Severity: h.severity,
-				Title: "More findings of this kind", Explanation: fmt.Sprintf("More than %d distinct cases of %s; the rest are counted here.", maxKeysPerRule, h.id),
+			id := strings.Clone(h.id)
+			fd = &found{order: c.order, f: Finding{ID: id, Key: "other", Severity: h.severity,
+				Title: "More findings of this kind", Explanation: fmt.Sprintf("More than %d distinct cases of %s; the rest are counted here.", maxKeysPerRule, id),
 				Remedy: "See the findings of this id above; the JSON output lists the sessions.", Link: "https://learn.microsoft.com/en-us/exchange/mail-flow/connectors/protocol-logging"}}
 			c.order++
 			c.found[k] = fd
 		}
 	}
 	if fd == nil {
-		c.perRule[h.id]++
+		id := strings.Clone(h.id)
+		c.perRule[id]++
 		title, expl, remedy, link := h.describe()
-		fd = &found{order: c.order, f: Finding{ID: h.id, Key: h.key + h.key2, Severity: h.severity, Title: title,
+		fd = &found{order: c.order, f: Finding{ID: id, Key: h.key + h.key2, Severity: h.severity, Title: title,
 			Explanation: expl, Remedy: remedy, Link: link}}
 		c.order++
 		c.found[string(c.findingKey(h))] = fd
@@ -246,7 +251,7 @@ func (c *Checker) record(s *Session, h hit) {
 		f.Severity = h.severity
 	}
 	if s == nil {
-		return
+		return f.ID
 	}
 	f.Sessions++
 	if len(f.SessionIDs) < MaxFindingSessions {
@@ -278,6 +283,7 @@ func (c *Checker) record(s *Session, h hit) {
 			n++
 		}
 	}
+	return f.ID
 }
 
 // findingKey builds the key of h's finding in c.found: the id, a zero

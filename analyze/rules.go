@@ -207,12 +207,12 @@ func (c *Checker) inboundName() string {
 	return "Inbound from <GUID>"
 }
 
-func checkATTR35(c *Checker, s *Session, hit func(h hit)) {
+func checkATTR35(c *Checker, s *Session) {
 	r := c.attribution(s).attr35
 	if r == nil {
 		return
 	}
-	hit(hitWith("attr35-wrong-region", "", Error, r, s.LocalCert, func() (string, string, string, string) {
+	c.hit(hitWith("attr35-wrong-region", "", Error, r, s.LocalCert, func() (string, string, string, string) {
 		info := ExplainReply(r.Code, r.Enhanced, r.Text)
 		expl := fmt.Sprintf("Exchange Online deferred mail from %s with \"%s\": it took the message as sent to a region that does not host your organisation. %s answered. That happens when the smart host or MX is a retired or regional endpoint, or when no inbound connector ties the sending server to your tenant, so the message arrives unattributed.",
 			where(s), replyString(r), hostOr(s.RemoteHost, s.Remote))
@@ -225,12 +225,12 @@ func checkATTR35(c *Checker, s *Session, hit func(h hit)) {
 	}))
 }
 
-func checkTenantAttribution(c *Checker, s *Session, hit func(h hit)) {
+func checkTenantAttribution(c *Checker, s *Session) {
 	r := c.attribution(s).tenant
 	if r == nil {
 		return
 	}
-	hit(hitWith("tenant-attribution-denied", "", Error, r, s.LocalCert, func() (string, string, string, string) {
+	c.hit(hitWith("tenant-attribution-denied", "", Error, r, s.LocalCert, func() (string, string, string, string) {
 		info := ExplainReply(r.Code, r.Enhanced, r.Text)
 		expl := fmt.Sprintf("Exchange Online refused to relay mail from %s with \"%s\": it could not tie the sending server to your organisation through an OnPremises inbound connector, so it treated the mail as coming from the internet. %s %s",
 			where(s), replyString(r), c.certContext(s), c.attributionContext(s))
@@ -240,12 +240,12 @@ func checkTenantAttribution(c *Checker, s *Session, hit func(h hit)) {
 	}))
 }
 
-func checkATTR36(c *Checker, s *Session, hit func(h hit)) {
+func checkATTR36(c *Checker, s *Session) {
 	r := c.attribution(s).attr36
 	if r == nil {
 		return
 	}
-	hit(hitWith("attr36-relay-denied", "", Error, r, s.LocalCert, func() (string, string, string, string) {
+	c.hit(hitWith("attr36-relay-denied", "", Error, r, s.LocalCert, func() (string, string, string, string) {
 		info := ExplainReply(r.Code, r.Enhanced, r.Text)
 		from := ""
 		for _, m := range s.Messages {
@@ -276,7 +276,7 @@ func checkATTR36(c *Checker, s *Session, hit func(h hit)) {
 	}))
 }
 
-func checkNoClientCert(c *Checker, s *Session, hit func(h hit)) {
+func checkNoClientCert(c *Checker, s *Session) {
 	// Only a logged TLS success proves the handshake finished without a
 	// certificate; rows that stop after STARTTLS prove nothing.
 	if s.LocalCert != nil || s.TLS == nil || s.TLSError != "" || !c.toEXO(s) {
@@ -288,7 +288,7 @@ func checkNoClientCert(c *Checker, s *Session, hit func(h hit)) {
 			lines = append(lines, replyLine(&s.Replies[i]))
 		}
 	}
-	hit(hitOf("no-client-certificate", "", Error, lines, func() (string, string, string, string) {
+	c.hit(hitOf("no-client-certificate", "", Error, lines, func() (string, string, string, string) {
 		expl := fmt.Sprintf("Sessions from %s to Exchange Online (%s) negotiated TLS but logged no \"Sending certificate\" rows: Exchange presented no client certificate, so Exchange Online cannot attribute the mail by certificate and falls back to the IP address, or treats it as internet mail (550 5.7.64 TenantAttribution, ATTR36 or ATTR35).",
 			where(s), hostOr(s.RemoteHost, s.Remote))
 		if sc := c.sendByName[c.connLower(s)]; sc != nil {
@@ -304,7 +304,7 @@ func checkNoClientCert(c *Checker, s *Session, hit func(h hit)) {
 	}))
 }
 
-func checkCertName(c *Checker, s *Session, hit func(h hit)) {
+func checkCertName(c *Checker, s *Session) {
 	if s.LocalCert == nil || !c.toEXO(s) {
 		return
 	}
@@ -320,7 +320,7 @@ func checkCertName(c *Checker, s *Session, hit func(h hit)) {
 	if key == "" {
 		key = strings.ToLower(strings.Join(names, ","))
 	}
-	hit(hitWith("cert-name-mismatch", key, Error, nil, s.LocalCert, func() (string, string, string, string) {
+	c.hit(hitWith("cert-name-mismatch", key, Error, nil, s.LocalCert, func() (string, string, string, string) {
 		expl := fmt.Sprintf("%s sent to Exchange Online presenting %s. Exchange Online looks for an enabled OnPremises inbound connector whose TlsSenderCertificateName is one of %s; none is.",
 			capitalize(where(s)), certDesc(s.LocalCert, names), quoteList(m.Keys))
 		if expect := onPremNames(c.cfg.Inbound); len(expect) > 0 {
@@ -342,7 +342,7 @@ func checkCertName(c *Checker, s *Session, hit func(h hit)) {
 	}))
 }
 
-func checkCertDomain(c *Checker, s *Session, hit func(h hit)) {
+func checkCertDomain(c *Checker, s *Session) {
 	if s.LocalCert == nil || !c.toEXO(s) {
 		return
 	}
@@ -375,14 +375,14 @@ func checkCertDomain(c *Checker, s *Session, hit func(h hit)) {
 				"https://learn.microsoft.com/en-us/exchange/troubleshoot/hybrid-configuration-wizard-errors/relay-access-denied-attr36-ndr"
 		})
 		h.key2 = s.LocalCert.Thumbprint
-		hit(h)
+		c.hit(h)
 	}
 	if c.cfg.HaveInbound {
 		m := c.match(s, names, c.cfg.Domains)
 		if m.Connector != nil && !m.Coverage.Covered {
 			conn := m.Connector
 			cov := m.Coverage
-			hit(hitWith("cert-domain-not-accepted", "connector:"+conn.Name, Error, nil, s.LocalCert, func() (string, string, string, string) {
+			c.hit(hitWith("cert-domain-not-accepted", "connector:"+conn.Name, Error, nil, s.LocalCert, func() (string, string, string, string) {
 				expl := fmt.Sprintf("Inbound connector \"%s\" has TlsSenderCertificateName \"%s\", which the certificate matches, but \"%s\" is not under one of your accepted domains (%s), so Exchange Online ignores the match.",
 					conn.Name, conn.TLSSenderCertificateName, conn.TLSSenderCertificateName, acceptedList(c.cfg.Domains))
 				remedy := fmt.Sprintf("Add %s as an accepted domain, or set the connector's TlsSenderCertificateName to a name under an accepted domain that the certificate also carries (Set-InboundConnector \"%s\" -TlsSenderCertificateName \"%s\").",
@@ -408,7 +408,7 @@ func acceptedList(ds []parser.AcceptedDomain) string {
 	return strings.Join(names, ", ")
 }
 
-func checkSenderIP(c *Checker, s *Session, hit func(h hit)) {
+func checkSenderIP(c *Checker, s *Session) {
 	if len(c.ipConns) == 0 || s.SeenIP == "" || !c.toEXO(s) {
 		return
 	}
@@ -424,7 +424,7 @@ func checkSenderIP(c *Checker, s *Session, hit func(h hit)) {
 	if s.Outcome == Rejected || s.Outcome == Deferred {
 		sev = Error
 	}
-	hit(hitOf("sender-ip-not-in-connector", s.SeenIP, sev, []Line{s.SeenIPAt}, func() (string, string, string, string) {
+	c.hit(hitOf("sender-ip-not-in-connector", s.SeenIP, sev, []Line{s.SeenIPAt}, func() (string, string, string, string) {
 		var ranges []string
 		for _, ic := range c.ipConns {
 			ranges = append(ranges, fmt.Sprintf("\"%s\": %s", ic.Name, strings.Join(ic.SenderIPAddresses, ", ")))
@@ -438,7 +438,7 @@ func checkSenderIP(c *Checker, s *Session, hit func(h hit)) {
 	}))
 }
 
-func checkLegacyHost(c *Checker, s *Session, hit func(h hit)) {
+func checkLegacyHost(c *Checker, s *Session) {
 	if !IsLegacyHost(s.RemoteHost) {
 		return
 	}
@@ -449,7 +449,7 @@ func checkLegacyHost(c *Checker, s *Session, hit func(h hit)) {
 		}
 	}
 	host := strings.ToLower(s.RemoteHost)
-	hit(hitOf("legacy-smart-host", "host:"+host, Error, lines, func() (string, string, string, string) {
+	c.hit(hitOf("legacy-smart-host", "host:"+host, Error, lines, func() (string, string, string, string) {
 		expl := fmt.Sprintf("%s delivered to %s, a retired Office 365 endpoint. Mail sent there can reach a region that does not host your tenant and is deferred with 451 4.4.62 ATTR35.", capitalize(where(s)), s.RemoteHost)
 		return "Mail goes to a legacy Office 365 endpoint", expl, legacyRemedy(), attr35Link
 	}))
@@ -515,7 +515,7 @@ func (c *Checker) configFindings() {
 	}
 }
 
-func checkTLSFailed(c *Checker, s *Session, hit func(h hit)) {
+func checkTLSFailed(c *Checker, s *Session) {
 	if s.TLSError == "" {
 		return
 	}
@@ -531,10 +531,10 @@ func checkTLSFailed(c *Checker, s *Session, hit func(h hit)) {
 		return "TLS negotiation failed (" + s.TLSError + ")", expl, info.Remedy, info.Link
 	})
 	h.lines = []Line{s.TLSErrorAt}
-	hit(h)
+	c.hit(h)
 }
 
-func checkStartTLS(c *Checker, s *Session, hit func(h hit)) {
+func checkStartTLS(c *Checker, s *Session) {
 	var what string
 	switch {
 	case s.LogType != parser.LogReceive && s.StartTLS == TLSNotOffered:
@@ -556,7 +556,7 @@ func checkStartTLS(c *Checker, s *Session, hit func(h hit)) {
 	if s.LogType == parser.LogReceive {
 		key = "receive:" + s.Connector
 	}
-	hit(hitOf("starttls-unavailable", key, Warning, lines, func() (string, string, string, string) {
+	c.hit(hitOf("starttls-unavailable", key, Warning, lines, func() (string, string, string, string) {
 		if what == "receive-offered-none" {
 			expl := fmt.Sprintf("Receive connector \"%s\" did not offer STARTTLS in its EHLO reply: it has no usable certificate, or TLS is turned off. Senders that require TLS, such as Exchange Online's hybrid outbound connector, cannot deliver (450 4.4.317 ... STARTTLS is required).", s.Connector)
 			return "STARTTLS not offered by this server", expl,
@@ -570,13 +570,13 @@ func checkStartTLS(c *Checker, s *Session, hit func(h hit)) {
 	}))
 }
 
-func checkConnect(c *Checker, s *Session, hit func(h hit)) {
+func checkConnect(c *Checker, s *Session) {
 	if s.ConnectError == "" {
 		return
 	}
 	code := winsockCode(s.ConnectError)
 	dest := field(s.ConnectError, "Destination domain:")
-	hit(hitOf("connect-failed", strconv.Itoa(code)+":"+strings.ToLower(s.Remote), Warning, []Line{s.ConnectErrorAt}, func() (string, string, string, string) {
+	c.hit(hitOf("connect-failed", strconv.Itoa(code)+":"+strings.ToLower(s.Remote), Warning, []Line{s.ConnectErrorAt}, func() (string, string, string, string) {
 		info := ExplainWinsock(code)
 		expl := fmt.Sprintf("%s could not connect to %s", capitalize(where(s)), s.Remote)
 		if dest != "" {
@@ -610,7 +610,7 @@ func field(s, label string) string {
 	return strings.TrimSpace(rest)
 }
 
-func checkExpiry(c *Checker, s *Session, hit func(h hit)) {
+func checkExpiry(c *Checker, s *Session) {
 	cert := s.LocalCert
 	if cert == nil {
 		return
@@ -646,10 +646,10 @@ func checkExpiry(c *Checker, s *Session, hit func(h hit)) {
 		return title, expl, remedy, "https://learn.microsoft.com/en-us/exchange/architecture/client-access/certificates"
 	})
 	h.key2 = cert.Subject
-	hit(h)
+	c.hit(h)
 }
 
-func checkResponse(c *Checker, s *Session, hit func(h hit)) {
+func checkResponse(c *Checker, s *Session) {
 	r := s.Final
 	if r == nil || r.Code < 400 || attrKindOf(r).any() {
 		return
@@ -662,7 +662,7 @@ func checkResponse(c *Checker, s *Session, hit func(h hit)) {
 		sev = Info
 	}
 	key := fmt.Sprintf("%s:%d %s %s", s.LogType, r.Code, r.Enhanced, normalizeText(r.Text))
-	hit(hitOf(id, key, sev, []Line{replyLine(r)}, func() (string, string, string, string) {
+	c.hit(hitOf(id, key, sev, []Line{replyLine(r)}, func() (string, string, string, string) {
 		info := ExplainReply(r.Code, r.Enhanced, r.Text)
 		verb := "rejected"
 		if r.Code < 500 {
@@ -750,7 +750,7 @@ func certID(c *Certificate) string {
 	return c.Subject
 }
 
-func checkCertChanged(c *Checker, s *Session, hit func(h hit)) {
+func checkCertChanged(c *Checker, s *Session) {
 	if s.LocalCert == nil || certID(s.LocalCert) == "" {
 		return
 	}
@@ -793,7 +793,7 @@ func checkCertChanged(c *Checker, s *Session, hit func(h hit)) {
 	if ch.to != id {
 		return
 	}
-	hit(hitWith("certificate-changed", t.hitKey, Info, nil, s.LocalCert, certChangedTitle))
+	c.hit(hitWith("certificate-changed", t.hitKey, Info, nil, s.LocalCert, certChangedTitle))
 	if t.linked != t.hitKey {
 		// The finding of this change: describe reads the track.
 		c.found["certificate-changed\x00"+t.hitKey].track = t
@@ -859,12 +859,12 @@ func (t *certTrack) describe(f *Finding) bool {
 
 // ---- checks that need the whole picture ----
 
-func checkGap(c *Checker, s *Session, hit func(h hit)) {
+func checkGap(c *Checker, s *Session) {
 	if s.MaxGap < c.cfg.GapThreshold {
 		return
 	}
 	key := s.Source + "\x00" + s.Connector
-	hit(hitOf("long-gap", key, Warning, []Line{s.GapTo}, func() (string, string, string, string) {
+	c.hit(hitOf("long-gap", key, Warning, []Line{s.GapTo}, func() (string, string, string, string) {
 		expl := fmt.Sprintf("Sessions on %s paused for more than %s between two rows. In session %s nothing was logged for %s, from %s:%d to %s:%d; the transfer stalled or the peer was slow to answer (a tarpit, a throttled or overloaded server, a network that drops packets).",
 			where(s), c.cfg.GapThreshold, s.ID, s.MaxGap.Round(time.Second), s.GapFrom.File, s.GapFrom.Line, s.GapTo.Pos.File, s.GapTo.Pos.Line)
 		return fmt.Sprintf("Sessions stalled for more than %s", c.cfg.GapThreshold), expl,
@@ -875,7 +875,7 @@ func checkGap(c *Checker, s *Session, hit func(h hit)) {
 
 // countUsage counts sessions per connector; idle-sessions is decided when
 // all are in (usageFindings).
-func countUsage(c *Checker, s *Session, _ func(h hit)) {
+func countUsage(c *Checker, s *Session) {
 	k := c.key.of(s.Source, s.LogType.String(), s.Connector)
 	u := c.usage[string(k)]
 	if u == nil {
@@ -938,7 +938,7 @@ func (c *Checker) usageFindings() {
 
 // checkMidway counts sessions that began before the first file given of
 // their source.
-func checkMidway(c *Checker, s *Session, _ func(h hit)) {
+func checkMidway(c *Checker, s *Session) {
 	if s.Started || s.First.File == "" || c.firstFile[s.Source] != s.First.File {
 		return
 	}
