@@ -65,6 +65,7 @@ type Checker struct {
 	matches    map[matchKey]CertMatch
 	coverages  map[string]Coverage
 	cfg        Config
+	lastNames  lastNames
 	found      map[string]*found
 	order      int
 	ipConns    []*parser.InboundConnector
@@ -557,7 +558,37 @@ func (c *Checker) localNames(s *Session) []string {
 	return c.localNamesUncached(s)
 }
 
+// lastNames remembers the names of the last certificate localNames read:
+// most sessions of a server present the same one, and its subject and
+// SANs are the interner's, so the same strings and slice. It keeps sans,
+// so that slice's memory cannot be another certificate's.
+type lastNames struct {
+	subject, thumbprint string
+	sans                []string
+	names               []string
+	ok                  bool
+}
+
+func (l *lastNames) is(c *Certificate) bool {
+	return l.ok && l.subject == c.Subject && l.thumbprint == c.Thumbprint &&
+		len(l.sans) == len(c.SANs) && (len(l.sans) == 0 || &l.sans[0] == &c.SANs[0])
+}
+
 func (c *Checker) localNamesUncached(s *Session) []string {
+	if cert := s.LocalCert; cert != nil {
+		if c.lastNames.is(cert) {
+			return c.lastNames.names
+		}
+		names := c.certNames(s)
+		c.lastNames = lastNames{subject: cert.Subject, thumbprint: cert.Thumbprint, sans: cert.SANs, names: names, ok: true}
+		return names
+	}
+	return c.certNames(s)
+}
+
+// certNames returns the names s's certificate carries, or those the
+// certificates export lists for its thumbprint.
+func (c *Checker) certNames(s *Session) []string {
 	names := CertNames(s.LocalCert)
 	if len(names) == 0 && s.LocalCert != nil {
 		if x := c.certs[s.LocalCert.Thumbprint]; x != nil {

@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/logscan/logscan/parser"
 )
 
 // attrMarks finds exactly what case-insensitive substring searches find.
@@ -37,6 +39,41 @@ func TestAttrMarks(t *testing.T) {
 	for _, s := range texts {
 		if got, w := attrMarks(s), want(s); got != w {
 			t.Fatalf("attrMarks(%q) = %04b, want %04b", s, got, w)
+		}
+	}
+}
+
+// localNames remembers the last certificate's names, and only for that
+// certificate: the same strings and SAN slice, not look-alikes.
+func TestLocalNamesRemembered(t *testing.T) {
+	c := NewChecker(Config{Certificates: []parser.ExchangeCertificate{
+		{Thumbprint: "CC", Subject: "CN=smtp.contoso.com", CertificateDomains: []string{"smtp.contoso.com"}},
+		{Thumbprint: "DD", Subject: "CN=relay.contoso.com"},
+	}})
+	sans := []string{"mail.contoso.com", "autodiscover.contoso.com"}
+	base := &Certificate{Subject: "CN=mail.contoso.com", Thumbprint: "AA", SANs: sans}
+	certs := []*Certificate{
+		base,
+		{Subject: "CN=mail.contoso.com", Thumbprint: "AA", SANs: []string{"smtp.contoso.com", "x.contoso.com"}}, // other SANs, same length
+		base,
+		{Subject: "CN=mail.contoso.com", Thumbprint: "BB", SANs: sans}, // another thumbprint
+		base,
+		{Subject: "CN=mail.contoso.com", Thumbprint: "AA", SANs: sans[:1]}, // fewer SANs
+		base,
+		{Subject: "CN=relay.fabrikam.com", Thumbprint: "AA", SANs: sans}, // other subject
+		base,
+		{Subject: "CN=mail.contoso.com", Thumbprint: "AA"}, // none
+		{Thumbprint: "CC"}, {Thumbprint: "DD"}, {Thumbprint: "CC"}, // nothing logged: the export's names
+	}
+	for round := range 2 {
+		for i, cert := range certs {
+			s := &Session{LocalCert: cert}
+			c.cur = sessionFacts{s: s}
+			got := strings.Join(c.localNames(s), ",")
+			want := strings.Join(c.certNames(s), ",")
+			if got != want {
+				t.Errorf("round %d, certificate %d: names %q, want %q", round, i, got, want)
+			}
 		}
 	}
 }
