@@ -26,7 +26,7 @@ func BenchmarkScan(b *testing.B) {
 		}
 		return nil
 	})
-	tuneGC() // as main does: the figures are the command's
+	tuneMemory() // as main does: the figures are the command's
 	for _, jobs := range []string{"1", "2"} {
 		b.Run("j"+jobs, func(b *testing.B) {
 			args := append(allExports("send-connectors-ok.txt"), "-j", jobs,

@@ -49,18 +49,25 @@ const memoryLimit = 56 << 20
 // 10 GiB, as with 100).
 const gcPercent = 200
 
-// tuneGC sets the memory limit and the collector's target, each unless
-// its environment variable is set.
-func tuneGC() {
+// heapHuge is how much of the heap hugeHeap marks: about what a run
+// grows to (the memory limit bounds it).
+const heapHuge = 48 << 20
+
+// tuneMemory sets the memory limit and the collector's target, each unless
+// its environment variable is set, and asks for huge pages for the heap.
+func tuneMemory() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
 	}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
+	hugeHeap()
 }
 
+func godebug() string { return os.Getenv("GODEBUG") }
+
 func main() {
-	tuneGC()
+	tuneMemory()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
