@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -276,6 +277,13 @@ func FuzzSession(f *testing.F) {
 		"\x02\x00DATA\n\x03\x00354 go\n\x03\x00250 2.6.0 ok\n\x02\x00BDAT 1 LAST\n\x03\x00250 ok\n",
 		"\x04\x00|Sending certificate\n\x04\x00CN=a|Certificate subject\n\x04\x00 CN=a CN=b 01 AB 2020-01-17T15:15:33.000Z|Remote certificate Subject\n",
 		"2024-03-05T20:00:44.100Z,C,5A,0,,,-,,Local\n> 2024-03-05T20:00:44.100Z,C,5A,1,,,<,250 ok,\n",
+		// a session with every certificate attribute, then one with fewer:
+		// the second must not show the first one's (sessions are reused)
+		"\x00\x00|\n\x04\x00|Sending certificate\n\x04\x00CN=a|Certificate subject\n\x04\x00CN=ca|Certificate issuer name\n" +
+			"\x04\x0001|Certificate serial number\n\x04\x00AB12|Certificate thumbprint\n\x04\x00a.com;b.com|Certificate alternate names\n" +
+			"\x02\x00MAIL FROM:<a@b>\n\x03\x00250 ok\n\x02\x00RCPT TO:<c@d>\n\x03\x00250 ok\n\x01\x00|Local\n" +
+			"\x00\x00|\n\x04\x00|Sending certificate\n\x04\x00CN=b|Certificate subject\n" +
+			"\x02\x00MAIL FROM:<e@f>\n\x03\x00550 5.7.64 TenantAttribution\n\x01\x00|Local\n",
 	} {
 		for k := range uint8(16) {
 			f.Add([]byte(s), k*17)
@@ -284,10 +292,12 @@ func FuzzSession(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte, kind uint8) {
 		name, log := fuzzLog(in, kind)
 		emitted := map[*Session]bool{}
+		var kept []string // each session as handed on, kept
 		rows := 0
+		opts := Options{MaxOpen: 2, Transcripts: kind&2 != 0, MaxRows: 5}
 		checker := NewChecker(Config{Now: time.Date(2024, 3, 6, 0, 0, 0, 0, time.UTC)})
 		sum := NewSummary()
-		a := NewAssembler(Options{MaxOpen: 2, Transcripts: kind&2 != 0, MaxRows: 5, Emit: func(s *Session) {
+		opts.Emit = func(s *Session) {
 			if emitted[s] {
 				t.Fatalf("session %s emitted twice", s.ID)
 			}
@@ -297,32 +307,75 @@ func FuzzSession(f *testing.F) {
 			checkSession(t, s)
 			checker.Check(s)
 			sum.AddSession(s)
-		}})
-		r := parser.NewReader(strings.NewReader(log), name)
-		r.DefaultLogType = parser.LogTypeFromName(name)
-		src := SourceOf(name)
-		records := 0
-		for {
-			rec, err := r.Read()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				if _, ok := err.(*parser.ParseError); !ok {
-					t.Fatal(err)
-				}
-				continue
-			}
-			records++
-			a.Add(src, name, rec)
+			kept = append(kept, sessionPrint(t, s))
 		}
-		a.Flush()
-		if a.Open() != 0 || rows != records {
-			t.Fatalf("%d sessions still open; %d rows in sessions, %d records read", a.Open(), rows, records)
+		records := assemble(t, name, log, opts)
+		if rows != records {
+			t.Fatalf("%d rows in sessions, %d records read", rows, records)
 		}
 		_, _ = checker.Findings()
 		_ = sum.Result()
+
+		// Again, the sessions handed on reused for the next ones (their
+		// replies, certificates and buffers too): each must come out as it
+		// did when none was reused.
+		var reused []string
+		checker = NewChecker(Config{Now: time.Date(2024, 3, 6, 0, 0, 0, 0, time.UTC)})
+		opts.Emit = func(s *Session) {
+			s.settleRaws() // the rows' text, as Keep makes it, without keeping
+			checker.Check(s)
+			reused = append(reused, sessionPrint(t, s))
+		}
+		assemble(t, name, log, opts)
+		if len(reused) != len(kept) {
+			t.Fatalf("%d sessions reusing, %d keeping", len(reused), len(kept))
+		}
+		for i := range kept {
+			if reused[i] != kept[i] {
+				t.Fatalf("session %d differs when sessions are reused:\n%s\nkept:\n%s", i, reused[i], kept[i])
+			}
+		}
 	})
+}
+
+// assemble reads log through an Assembler with opts, flushes it and
+// returns how many records it read.
+func assemble(t *testing.T, name, log string, opts Options) int {
+	t.Helper()
+	a := NewAssembler(opts)
+	r := parser.NewReader(strings.NewReader(log), name)
+	r.DefaultLogType = parser.LogTypeFromName(name)
+	src := SourceOf(name)
+	records := 0
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if _, ok := err.(*parser.ParseError); !ok {
+				t.Fatal(err)
+			}
+			continue
+		}
+		records++
+		a.Add(src, name, rec)
+	}
+	a.Flush()
+	if a.Open() != 0 {
+		t.Fatalf("%d sessions still open", a.Open())
+	}
+	return records
+}
+
+// sessionPrint is what a session holds, as JSON.
+func sessionPrint(t *testing.T, s *Session) string {
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, _ := s.Transcript()
+	return fmt.Sprintf("%s\n%+v", b, lines)
 }
 
 func checkSession(t *testing.T, s *Session) {

@@ -178,12 +178,16 @@ func (s *Session) settleTexts() {
 // spares is what a session handed on leaves to the one made from it next:
 // room for a dozen replies (a session to Exchange Online has about that
 // many), two certificates with room for the rows of the multi-row layout
-// (a header and up to seven attributes), and the evidence buffer.
+// (a header and up to seven attributes), the evidence buffer and room for
+// messages. Each is taken when the new session first needs it, so what it
+// holds (nil or not) is as if it were made anew.
 type spares struct {
-	replies []Reply
-	certs   [2]*Certificate
-	ncerts  int
-	raws    []byte
+	replies   []Reply
+	certs     [2]*Certificate
+	ncerts    int
+	raws      []byte
+	msgs      []Message // with msgStates, room for a few messages
+	msgStates []msgState
 }
 
 const repliesCap = 16
@@ -304,12 +308,13 @@ func (s *Session) release(c *sessionCache) {
 	if s.RemoteCert != s.LocalCert {
 		sp.putCert(s.RemoteCert)
 	}
-	txt, ids, msgs, mst := s.txt[:0], s.Findings[:0], s.Messages[:0], s.msgStates[:0]
-	*s = Session{}
-	if cap(msgs) <= 8 {
-		clear(msgs[:cap(msgs)])
-		s.Messages, s.msgStates = msgs, mst // the next session's messages go there
+	if cap(s.Messages) > 0 && cap(s.Messages) <= 8 {
+		clear(s.Messages[:cap(s.Messages)])
+		clear(s.msgStates[:cap(s.msgStates)])
+		sp.msgs, sp.msgStates = s.Messages[:0], s.msgStates[:0]
 	}
+	txt, ids := s.txt[:0], s.Findings[:0]
+	*s = Session{}
 	if cap(txt) <= 16<<10 {
 		s.txt = txt // the next session's replies' texts go there
 	}

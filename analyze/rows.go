@@ -382,6 +382,11 @@ func (s *Session) newMessage() *Message {
 		s.state.msg = -1
 		return nil
 	}
+	if s.Messages == nil && s.spare.msgs != nil {
+		// room left by the session this one reuses
+		s.Messages, s.msgStates = s.spare.msgs, s.spare.msgStates
+		s.spare.msgs, s.spare.msgStates = nil, nil
+	}
 	s.Messages = append(s.Messages, Message{Size: -1})
 	s.msgStates = append(s.msgStates, msgState{})
 	s.state.msg = len(s.Messages) - 1
