@@ -20,8 +20,10 @@
 //	logscan --format ndjson DIR > sessions.ndjson
 //	logscan --format json -o summary.json DIR
 //
-// Exit status: 0 when the logs were read; 2 for a usage error or when no
-// input could be read.
+// Exit status: 0 when the logs were read and no finding is at or above
+// --fail-on (default error); 1 when one is; 2 for a usage error, a broken
+// export, or when no input could be read. See the README's output
+// contract.
 package main
 
 import (
