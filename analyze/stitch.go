@@ -24,7 +24,7 @@ type Stitcher struct {
 	seq     int64 // orders kept sessions across files, as one Assembler would
 	evicted int
 	cache   sessionCache
-	replayer
+	again   replayer // parses heads' rows again (replay)
 }
 
 type stitchKey struct {
@@ -122,7 +122,7 @@ func (st *Stitcher) keep(k stitchKey, s *Session) {
 func (st *Stitcher) replay(tail, head *Session) {
 	maxRows := st.opts.rowCap()
 	rows, _ := head.Transcript()
-	st.replayer.replay(rows, nil, tail.keyType, func(rec *parser.Record, file string) {
+	st.again.replay(rows, nil, tail.keyType, func(rec *parser.Record, file string) {
 		tail.add(rec, file, maxRows, st.texts)
 	})
 }
