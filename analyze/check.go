@@ -448,16 +448,14 @@ func (c *Checker) toEXO(s *Session) bool {
 // sessionFacts are what several rules ask of the session being checked,
 // worked out once.
 type sessionFacts struct {
-	s          *Session
-	exo        bool
-	exoKnown   bool
-	names      []string
-	namesKnown bool
-	conn       string // the connector's name in lower case
-	connKnown  bool
-	ids        []string // the finding ids so far
-	attr       attributionReplies
-	attrKnown  bool
+	s         *Session
+	exo       bool
+	exoKnown  bool
+	conn      string // the connector's name in lower case
+	connKnown bool
+	ids       []string // the finding ids so far
+	attr      attributionReplies
+	attrKnown bool
 }
 
 // matchKey names a certificate (by thumbprint: one certificate, one set
@@ -548,14 +546,17 @@ func (c *Checker) toEXOUncached(s *Session) bool {
 
 // localNames returns the DNS names of the certificate a session presented,
 // filled from the --certificates export when the log has only a thumbprint.
+// The names of the last certificate are remembered (lastNames), which
+// serves every check of a session and most of the next sessions.
 func (c *Checker) localNames(s *Session) []string {
-	if c.cur.s == s {
-		if !c.cur.namesKnown {
-			c.cur.names, c.cur.namesKnown = c.localNamesUncached(s), true
-		}
-		return c.cur.names
+	cert := s.LocalCert
+	if cert == nil {
+		return nil
 	}
-	return c.localNamesUncached(s)
+	if !c.lastNames.is(cert) {
+		c.lastNames = lastNames{subject: cert.Subject, thumbprint: cert.Thumbprint, sans: cert.SANs, names: c.certNames(s), ok: true}
+	}
+	return c.lastNames.names
 }
 
 // lastNames remembers the names of the last certificate localNames read:
@@ -572,18 +573,6 @@ type lastNames struct {
 func (l *lastNames) is(c *Certificate) bool {
 	return l.ok && l.subject == c.Subject && l.thumbprint == c.Thumbprint &&
 		len(l.sans) == len(c.SANs) && (len(l.sans) == 0 || &l.sans[0] == &c.SANs[0])
-}
-
-func (c *Checker) localNamesUncached(s *Session) []string {
-	if cert := s.LocalCert; cert != nil {
-		if c.lastNames.is(cert) {
-			return c.lastNames.names
-		}
-		names := c.certNames(s)
-		c.lastNames = lastNames{subject: cert.Subject, thumbprint: cert.Thumbprint, sans: cert.SANs, names: names, ok: true}
-		return names
-	}
-	return c.certNames(s)
 }
 
 // certNames returns the names s's certificate carries, or those the

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"runtime"
 	"strings"
 	"syscall"
@@ -19,7 +20,7 @@ import (
 // advice (nothing happens where huge pages are off); GODEBUG=disablethp=1
 // skips it, as it does the runtime's own use of huge pages.
 func hugeHeap() {
-	if strings.Contains(godebug(), "disablethp=1") {
+	if strings.Contains(os.Getenv("GODEBUG"), "disablethp=1") {
 		return
 	}
 	b := make([]byte, heapHuge)
@@ -33,4 +34,9 @@ func hugeHeap() {
 	runtime.KeepAlive(b)
 }
 
-const madvHugepage = 14 // MADV_HUGEPAGE, <asm-generic/mman-common.h>
+const (
+	// heapHuge is how much of the heap hugeHeap marks: about what a run
+	// grows to (the memory limit bounds it).
+	heapHuge     = 48 << 20
+	madvHugepage = 14 // MADV_HUGEPAGE, <asm-generic/mman-common.h>
+)

@@ -51,10 +51,6 @@ const memoryLimit = 56 << 20
 // 10 GiB, as with 100).
 const gcPercent = 200
 
-// heapHuge is how much of the heap hugeHeap marks: about what a run
-// grows to (the memory limit bounds it).
-const heapHuge = 48 << 20
-
 // tuneMemory sets the memory limit and the collector's target, each unless
 // its environment variable is set, and asks for huge pages for the heap.
 func tuneMemory() {
@@ -66,8 +62,6 @@ func tuneMemory() {
 	}
 	hugeHeap()
 }
-
-func godebug() string { return os.Getenv("GODEBUG") }
 
 func main() {
 	tuneMemory()
