@@ -15,8 +15,10 @@ const (
 // Options configure an Assembler.
 type Options struct {
 	// Emit receives each session once it has ended (or at Flush). It may
-	// keep the session; the text of its evidence rows (Line.Raw, Reply.Raw)
-	// stays valid after Emit returns only if Emit calls Session.Keep.
+	// keep the session, but the session and its text (the replies' Text,
+	// Enhanced and Raw, the evidence rows' Line.Raw) stay valid after Emit
+	// returns only if Emit calls Session.Keep: otherwise the session is
+	// reused, and what Emit keeps of it must be copied.
 	Emit func(*Session)
 	// MaxOpen bounds the sessions held open at once; past it the least
 	// recently active one is closed early, marked Evicted and incomplete.

@@ -1,6 +1,9 @@
 package analyze
 
-import "sync"
+import (
+	"sync"
+	"unsafe"
+)
 
 // The text a session keeps, the rows it keeps as evidence (certificate
 // rows, error replies, the banner, the TLS row ...) and the texts of its
@@ -69,12 +72,13 @@ func (s *Session) rawLine(pos Pos, b []byte) Line {
 // keepText keeps a reply's code or text.
 func (s *Session) keepText(b []byte) (string, rawRef) { return keepIn(&s.txt, b) }
 
-// Keep makes the text of the session's evidence rows (Line.Raw,
-// Reply.Raw) stay valid after Options.Emit returns, and the session whole.
+// Keep makes the session, the replies' texts and the text of its evidence
+// rows (Line.Raw, Reply.Raw) stay valid after Options.Emit returns.
 // Call it from Emit for a session that is kept; without it that text is
 // let go once Emit returns and the session is reused.
 func (s *Session) Keep() {
 	s.settleRaws()
+	s.ownTexts()
 	s.kept = true
 }
 
@@ -160,22 +164,38 @@ func (s *Session) lineRaw(l Line) string {
 	return l.ref.in(s.rawAll)
 }
 
-// settleTexts gives every reply its Enhanced and Text.
+// settleTexts gives every reply its Enhanced and Text. They are read
+// from the text buffer in place, not copied: a session's buffer is not
+// written again until release, after Options.Emit has returned, and what
+// the checks, the summary and the writers keep of a reply they copy. Keep
+// (and Redactor.Session) make copies of them for a session that stays.
 func (s *Session) settleTexts() {
-	if len(s.txt) == 0 {
-		return
+	if len(s.txt) > 0 {
+		s.pointTexts(unsafe.String(unsafe.SliceData(s.txt), len(s.txt)))
 	}
-	all := string(s.txt)
+}
+
+// ownTexts makes the replies' texts strings of their own, so that they
+// outlast the session's reuse.
+func (s *Session) ownTexts() {
+	if len(s.txt) > 0 {
+		s.pointTexts(string(s.txt))
+		s.txt = nil
+	}
+}
+
+// pointTexts sets the replies' Enhanced and Text to where their refs are
+// in all, the text buffer as a string.
+func (s *Session) pointTexts(all string) {
 	s.eachReply(func(r *Reply) {
 		// A text kept as a string at once (a full buffer) has no ref.
 		if r.enhRef.off > 0 {
-			r.Enhanced, r.enhRef = r.enhRef.in(all), rawRef{}
+			r.Enhanced = r.enhRef.in(all)
 		}
 		if r.textRef.off > 0 {
-			r.Text, r.textRef = r.textRef.in(all), rawRef{}
+			r.Text = r.textRef.in(all)
 		}
 	})
-	s.txt = s.txt[:0] // the room serves the next session (release keeps it)
 }
 
 // spares is what a session handed on leaves to the one made from it next:
@@ -309,6 +329,10 @@ func (s *Session) release(c *sessionCache) {
 		clear(s.msgStates[:cap(s.msgStates)])
 		sp.msgs, sp.msgStates = s.Messages[:0], s.msgStates[:0]
 	}
+	// Blank the texts the replies were read from: one kept by mistake past
+	// Emit reads as zero bytes, which every test notices, not as another
+	// session's words.
+	clear(s.txt)
 	txt, ids := s.txt[:0], s.Findings[:0]
 	*s = Session{}
 	if cap(txt) <= maxSpareBuf {

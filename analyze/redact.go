@@ -229,6 +229,7 @@ func (r *Redactor) Session(s *Session) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	s.ownTexts() // the tables may keep what they read
 	r.learnSession(s)
 	s.settleRaws() // its rows' text is redacted too
 	s.rawAll = ""  // and the original is not kept beside it

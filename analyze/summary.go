@@ -353,7 +353,7 @@ func (s *Summary) AddSession(ss *Session) {
 			if len(s.codes) >= maxKeys {
 				r.Truncated = true
 			} else {
-				cs = &CodeStats{Code: f.Code, Enhanced: f.Enhanced, Text: text, Outcome: ss.Outcome, Example: ss.ID, Pos: f.Pos}
+				cs = &CodeStats{Code: f.Code, Enhanced: strings.Clone(f.Enhanced), Text: text, Outcome: ss.Outcome, Example: ss.ID, Pos: f.Pos}
 				if text == "" {
 					cs.Text = normalizeText(f.Text)
 				}
