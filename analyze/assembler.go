@@ -1,7 +1,9 @@
 package analyze
 
 import (
+	"encoding/binary"
 	"strings"
+	"unsafe"
 
 	"github.com/logscan/logscan/parser"
 )
@@ -120,9 +122,9 @@ func (a *Assembler) Open() int { return a.nopen }
 
 // Add feeds one record read from file (a name for positions) of src.
 func (a *Assembler) Add(src Source, file string, rec *parser.Record) {
-	k := streamKey{src.Key, rec.LogType}
 	st := a.last
-	if st == nil || k != a.lastKey {
+	if st == nil || rec.LogType != a.lastKey.typ || !sameString(src.Key, a.lastKey.source) {
+		k := streamKey{src.Key, rec.LogType}
 		st = a.streams[k]
 		if st == nil {
 			st = &stream{src: src, typ: rec.LogType, open: make(map[string]*Session)}
@@ -132,7 +134,7 @@ func (a *Assembler) Add(src Source, file string, rec *parser.Record) {
 	}
 	// Rows of one session mostly come in runs: try the last one first.
 	s := a.lastSess
-	if s == nil || s.ID != string(rec.SessionID) || s.Source != src.Key || s.keyType != rec.LogType {
+	if s == nil || !sameID(s.ID, rec.SessionID) || s.keyType != rec.LogType || !sameString(s.Source, src.Key) {
 		s = st.open[string(rec.SessionID)]
 	}
 	if s != nil && rec.Seq == 0 && s.Last.File != file {
@@ -174,6 +176,26 @@ func (a *Assembler) Add(src Source, file string, rec *parser.Record) {
 	if s.state.ended {
 		a.close(st, s, false)
 	}
+}
+
+// sameString is a == b, without comparing the bytes of a string with
+// itself: every row of a file gives the same Source.Key.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
+}
+
+// sameID is id == string(b), two words compared for a session id as
+// Exchange writes it (sixteen hex digits).
+func sameID(id string, b []byte) bool {
+	if len(id) != len(b) {
+		return false
+	}
+	if len(b) == 16 {
+		p := unsafe.Slice(unsafe.StringData(id), 16)
+		return binary.LittleEndian.Uint64(p) == binary.LittleEndian.Uint64(b) &&
+			binary.LittleEndian.Uint64(p[8:]) == binary.LittleEndian.Uint64(b[8:])
+	}
+	return id == string(b)
 }
 
 func (a *Assembler) evict() {

@@ -82,6 +82,10 @@ const (
 func attrMarks(s string) int {
 	m := 0
 	for i := 0; i+4 <= len(s); i++ {
+		if i+8 <= len(s) && !hasA(s[i:i+8]) {
+			i += 7 // none of these eight starts a word
+			continue
+		}
 		if s[i]|0x20 != 'a' || s[i+1]|0x20 != 't' || s[i+2]|0x20 != 't' || s[i+3]|0x20 != 'r' {
 			continue
 		}
@@ -97,6 +101,15 @@ func attrMarks(s string) int {
 		}
 	}
 	return m
+}
+
+// hasA reports whether one of the eight bytes of b is 'a' or 'A'.
+func hasA(b string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+	x := (w | 0x2020202020202020) ^ 0x6161616161616161 // a zero byte where 'a' or 'A' was
+	return (x-ones)&^x&highs != 0
 }
 
 // certContext describes what the session presented, for explanations.

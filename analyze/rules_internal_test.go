@@ -28,10 +28,11 @@ func TestAttrMarks(t *testing.T) {
 		"tenantattr", "TenantAttributio", "Attr35Attr36", "tenant attribution", "ATT", "attr",
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
-	parts := []string{"a", "T", "t", "r", "R", "35", "36", "3", "tenant", "TENANT", "ibution", "IBUTION", "attr", " ", "x"}
+	parts := []string{"a", "T", "t", "r", "R", "35", "36", "3", "tenant", "TENANT", "ibution", "IBUTION", "attr", " ", "x",
+		"A", "@", "`", "\xe1", "\xc1", "qqqqqqqq", "0123456"} // and runs skipped eight at a time
 	for range 20000 {
 		var b strings.Builder
-		for range rng.IntN(8) {
+		for range rng.IntN(16) {
 			b.WriteString(parts[rng.IntN(len(parts))])
 		}
 		texts = append(texts, b.String())
