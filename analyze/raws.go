@@ -16,8 +16,9 @@ import (
 //     evidence; sessions a report keeps or redacts) get strings, all in
 //     one allocation (settleRaws); for the others the buffer's room serves
 //     the next session once this one has been handed on (release);
-//   - the replies' codes and texts go to txt, made into one string when
-//     the session ends (settleTexts).
+//   - the replies' codes and texts, and the messages' record and message
+//     ids, go to txt, which they are read from in place once the session
+//     ends (settleTexts) until it is reused; Keep makes them strings.
 //
 // Past maxKeptBuf bytes (a hostile session with millions of rows) text is
 // made into strings at once, as it was before, so a buffer stays small.
@@ -164,7 +165,8 @@ func (s *Session) lineRaw(l Line) string {
 	return l.ref.in(s.rawAll)
 }
 
-// settleTexts gives every reply its Enhanced and Text. They are read
+// settleTexts gives every reply its Enhanced and Text, and every message
+// its RecordID and MessageID. They are read
 // from the text buffer in place, not copied: a session's buffer is not
 // written again until release, after Options.Emit has returned, and what
 // the checks, the summary and the writers keep of a reply they copy. Keep
@@ -184,9 +186,19 @@ func (s *Session) ownTexts() {
 	}
 }
 
-// pointTexts sets the replies' Enhanced and Text to where their refs are
-// in all, the text buffer as a string.
+// pointTexts sets the replies' Enhanced and Text, and the messages'
+// RecordID and MessageID, to where their refs are in all, the text buffer
+// as a string.
 func (s *Session) pointTexts(all string) {
+	for i := range s.Messages {
+		m := &s.Messages[i]
+		if m.recordRef.off > 0 {
+			m.RecordID = m.recordRef.in(all)
+		}
+		if m.msgIDRef.off > 0 {
+			m.MessageID = m.msgIDRef.in(all)
+		}
+	}
 	s.eachReply(func(r *Reply) {
 		// A text kept as a string at once (a full buffer) has no ref.
 		if r.enhRef.off > 0 {

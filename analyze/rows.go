@@ -653,8 +653,8 @@ func (s *Session) info(rec *parser.Record, pos Pos, texts *interner) {
 		if m != nil {
 			rest := text[len(txtSending):]
 			id, after, _ := bytes.Cut(rest, []byte(" and InternetMessageId "))
-			m.RecordID = string(bytes.TrimSpace(id))
-			m.MessageID = string(bytes.TrimSpace(after))
+			m.RecordID, m.recordRef = s.keepText(bytes.TrimSpace(id))
+			m.MessageID, m.msgIDRef = s.keepText(bytes.TrimSpace(after))
 		}
 	case bytes.HasPrefix(text, txtAttempt), bytes.Equal(ctx, txtPerms):
 		s.state.sawStart = true

@@ -102,6 +102,9 @@ type Message struct {
 	// failure (MAIL, every RCPT, DATA). Nil while undecided.
 	Reply    *Reply
 	Accepted bool
+	// where RecordID and MessageID are in the session's text buffer until
+	// it ends (settleTexts)
+	recordRef, msgIDRef rawRef
 }
 
 // Refusal is a recipient the server refused.
