@@ -25,3 +25,18 @@ func indexCommasSSE2(line []byte, ends *[maxCommas]int32) int
 
 //go:noescape
 func indexCommasAVX2(line []byte, ends *[maxCommas]int32) int
+
+// scanRow finds the first line ending of b and the commas before it in
+// one pass: it returns the index of the '\n' (-1 when b has none) and what
+// indexCommas returns for the bytes before it. ok is false when it cannot
+// (no AVX2, or b is shorter than 32 bytes): the caller looks the usual way.
+func scanRow(b []byte, ends *[maxCommas]int32) (nl, n int, ok bool) {
+	if len(b) >= 32 && useAVX2 {
+		nl, n = scanRowAVX2(b, ends)
+		return nl, n, true
+	}
+	return 0, 0, false
+}
+
+//go:noescape
+func scanRowAVX2(b []byte, ends *[maxCommas]int32) (nl int, n int)

@@ -206,3 +206,199 @@ DATA quotes32<>+8(SB)/8, $0x2222222222222222
 DATA quotes32<>+16(SB)/8, $0x2222222222222222
 DATA quotes32<>+24(SB)/8, $0x2222222222222222
 GLOBL quotes32<>(SB), RODATA|NOPTR, $32
+
+// func scanRowAVX2(b []byte, ends *[32]int32) (nl int, n int)
+// len(b) >= 32. Needs AVX2 and POPCNT.
+//
+// It finds the first '\n' of b (nl, or -1 when there is none) and does
+// for the bytes before it what indexCommasAVX2 does for a line, in the
+// same pass: n is the count of commas, their indexes in ends, or -1 for a
+// quote, or -2 for more than 32 commas without a quote.
+//
+// Registers: SI b, BX len, DI ends, R12 count, R8 offset of the block,
+// R9 offset of the next block, R11 the bits of the block not looked at
+// yet (all but for the last, overlapping block), R14 the result once it
+// is -1 or -2, Y1 ',', Y4 '"', Y5 '\n'.
+TEXT ·scanRowAVX2(SB), NOSPLIT, $0-48
+	MOVQ b_base+0(FP), SI
+	MOVQ b_len+8(FP), BX
+	MOVQ ends+24(FP), DI
+	XORQ R12, R12
+	XORQ R8, R8
+
+	VMOVDQU commas32<>(SB), Y1
+	VMOVDQU quotes32<>(SB), Y4
+	VMOVDQU newlines32<>(SB), Y5
+
+rblocks:
+	CMPQ R8, BX
+	JAE rnone
+	LEAQ 32(R8), R9
+	CMPQ R9, BX
+	JA rtail
+	VMOVDQU (SI)(R8*1), Y2
+	MOVL $0xffffffff, R11
+	JMP rblock
+rtail:
+	// rem = len - R8 bytes (1 to 31) are left: take the last thirty-two
+	// bytes of b, the first 32-rem of them looked at already.
+	MOVQ BX, CX
+	SUBQ R8, CX
+	NEGQ CX
+	ADDQ $32, CX
+	MOVL $0xffffffff, R11
+	SHLL CX, R11
+	LEAQ -32(BX), R8
+	MOVQ BX, R9
+	VMOVDQU (SI)(R8*1), Y2
+rblock:
+	VPCMPEQB Y2, Y5, Y3
+	VPMOVMSKB Y3, AX
+	ANDL R11, AX
+	JNZ rlast
+	VPCMPEQB Y2, Y4, Y3
+	VPMOVMSKB Y3, DX
+	ANDL R11, DX
+	JNZ rquoted
+	VPCMPEQB Y2, Y1, Y3
+	VPMOVMSKB Y3, DX
+	ANDL R11, DX
+	POPCNTL DX, AX
+	ADDQ R12, AX
+	CMPQ AX, $32
+	JA rmany
+rbits:
+	TESTL DX, DX
+	JZ rnext
+	BSFL DX, R10
+	ADDQ R8, R10
+	MOVL R10, (DI)(R12*4)
+	INCQ R12
+	LEAL -1(DX), R10
+	ANDL R10, DX
+	JMP rbits
+rnext:
+	MOVQ R9, R8
+	JMP rblocks
+
+rlast:
+	// AX has the line endings among the bits not looked at; the first
+	// ends the line: only the bits before it count.
+	BSFL AX, R13
+	MOVL AX, R10
+	NEGL R10
+	ANDL AX, R10
+	DECL R10
+	ANDL R10, R11
+	VPCMPEQB Y2, Y4, Y3
+	VPMOVMSKB Y3, DX
+	ANDL R11, DX
+	JNZ rretquoted
+	VPCMPEQB Y2, Y1, Y3
+	VPMOVMSKB Y3, DX
+	ANDL R11, DX
+	POPCNTL DX, AX
+	ADDQ R12, AX
+	CMPQ AX, $32
+	JA rretmany
+rlbits:
+	TESTL DX, DX
+	JZ rret
+	BSFL DX, R10
+	ADDQ R8, R10
+	MOVL R10, (DI)(R12*4)
+	INCQ R12
+	LEAL -1(DX), R10
+	ANDL R10, DX
+	JMP rlbits
+rret:
+	ADDQ R8, R13
+	VZEROUPPER
+	MOVQ R13, nl+32(FP)
+	MOVQ R12, n+40(FP)
+	RET
+rretquoted:
+	ADDQ R8, R13
+	VZEROUPPER
+	MOVQ R13, nl+32(FP)
+	MOVQ $-1, n+40(FP)
+	RET
+rretmany:
+	ADDQ R8, R13
+	VZEROUPPER
+	MOVQ R13, nl+32(FP)
+	MOVQ $-2, n+40(FP)
+	RET
+rnone:
+	VZEROUPPER
+	MOVQ $-1, nl+32(FP)
+	MOVQ $0, n+40(FP)
+	RET
+
+rquoted:
+	MOVQ $-1, n+40(FP)
+	MOVQ R9, R8
+	JMP rsearch
+rmany:
+	// Too many commas; a quote before the line ending still makes the
+	// line quoted.
+	MOVQ $-2, n+40(FP)
+	MOVQ R9, R8
+
+	// n is stored (-2 may still become -1, for a quote to come): look for
+	// the line ending only.
+rsearch:
+	CMPQ R8, BX
+	JAE rnone
+	LEAQ 32(R8), R9
+	CMPQ R9, BX
+	JA rstail
+	VMOVDQU (SI)(R8*1), Y2
+	MOVL $0xffffffff, R11
+	JMP rsblock
+rstail:
+	MOVQ BX, CX
+	SUBQ R8, CX
+	NEGQ CX
+	ADDQ $32, CX
+	MOVL $0xffffffff, R11
+	SHLL CX, R11
+	LEAQ -32(BX), R8
+	MOVQ BX, R9
+	VMOVDQU (SI)(R8*1), Y2
+rsblock:
+	VPCMPEQB Y2, Y5, Y3
+	VPMOVMSKB Y3, AX
+	ANDL R11, AX
+	JNZ rsfound
+	VPCMPEQB Y2, Y4, Y3
+	VPMOVMSKB Y3, DX
+	ANDL R11, DX
+	JZ rsnext
+	MOVQ $-1, n+40(FP)
+rsnext:
+	MOVQ R9, R8
+	JMP rsearch
+rsfound:
+	BSFL AX, R13
+	MOVL AX, R10
+	NEGL R10
+	ANDL AX, R10
+	DECL R10
+	ANDL R10, R11
+	VPCMPEQB Y2, Y4, Y3
+	VPMOVMSKB Y3, DX
+	ANDL R11, DX
+	JZ rsret
+	MOVQ $-1, n+40(FP)
+rsret:
+	ADDQ R8, R13
+	VZEROUPPER
+	MOVQ R13, nl+32(FP)
+	RET
+
+DATA newlines32<>+0(SB)/8, $0x0a0a0a0a0a0a0a0a
+DATA newlines32<>+8(SB)/8, $0x0a0a0a0a0a0a0a0a
+DATA newlines32<>+16(SB)/8, $0x0a0a0a0a0a0a0a0a
+DATA newlines32<>+24(SB)/8, $0x0a0a0a0a0a0a0a0a
+GLOBL newlines32<>(SB), RODATA|NOPTR, $32

@@ -73,7 +73,7 @@ type Reader struct {
 	Strict bool
 
 	name    string
-	br      *bufio.Reader
+	br      *lineReader
 	dec     *decoder
 	stats   Stats
 	line    int   // physical lines consumed
@@ -90,6 +90,7 @@ type Reader struct {
 
 	fields  [][]byte
 	ends    [maxCommas]int32 // where the commas of a row are (indexCommas)
+	pre     int              // indexCommas of the line nextLine returned, found with it, or noCommas
 	scratch []byte           // unescaped quoted fields; cap >= len(row) so it never moves
 	long    []byte           // a line longer than the bufio buffer
 	join    []byte           // a row whose quoted field spans lines
@@ -116,7 +117,7 @@ type Reader struct {
 // input) is used only in errors and records.
 func NewReader(r io.Reader, name string) *Reader {
 	dec := newDecoder(r)
-	rd := &Reader{name: name, dec: dec, br: bufio.NewReaderSize(dec, 64<<10)}
+	rd := &Reader{name: name, dec: dec, br: newLineReader(dec)}
 	rd.setColumns(nil)
 	return rd
 }
@@ -128,7 +129,7 @@ func NewReader(r io.Reader, name string) *Reader {
 func (r *Reader) Reset(src io.Reader, name string) {
 	dec, br := r.dec, r.br
 	*dec = decoder{src: src, in: dec.in[:0], out: dec.out[:0]}
-	br.Reset(dec)
+	br.reset(dec)
 	*r = Reader{
 		DefaultLogType: r.DefaultLogType, MaxLineBytes: r.MaxLineBytes,
 		MaxJoinLines: r.MaxJoinLines, Strict: r.Strict,
@@ -169,6 +170,7 @@ func (r *Reader) Read() (*Record, error) {
 			line []byte
 			no   int
 			fix  Repair
+			pre  = noCommas // the line's commas, when found with it
 		)
 		if r.hasPend {
 			// The next of several rows (or header lines) collapsed onto one line.
@@ -189,14 +191,19 @@ func (r *Reader) Read() (*Record, error) {
 				}
 				return nil, err
 			}
+			start := line
 			line = trimLine(line)
 			if len(line) == 0 {
 				continue
+			}
+			if &line[0] == &start[0] { // only the ending trimmed: no comma or quote
+				pre = r.pre
 			}
 			// Off the fast path: lines that cannot be rows as written, lines
 			// that may end in an HTML line break, and every line once the
 			// stream has shown markdown or HTML damage.
 			if !isDigit(line[0]) || line[len(line)-1] == '>' || r.slow {
+				pre = noCommas
 				if r.repairing() {
 					line, fix = r.cleanLine(line, cleanGate)
 					r.setModes(fix)
@@ -226,7 +233,10 @@ func (r *Reader) Read() (*Record, error) {
 		// The fast path: the standard columns, no quote, nine fields that
 		// read as they are. Anything else goes the general way below,
 		// which reports or repairs it.
-		n := indexCommas(line, &r.ends)
+		n := pre
+		if n == noCommas {
+			n = indexCommas(line, &r.ends)
+		}
 		if r.std && fix&fixBrEnd == 0 && n == numCols-1 && r.fillStd(line, no) {
 			return r.record(fix), nil
 		}
@@ -275,6 +285,7 @@ func (r *Reader) maxLine() int {
 // MaxLineBytes is consumed and reported as ErrLineTooLong (r.long keeps its
 // start).
 func (r *Reader) nextLine() ([]byte, int, error) {
+	r.pre = noCommas
 	if r.hasBack {
 		r.hasBack = false
 		return r.back, r.backNo, nil
@@ -282,7 +293,8 @@ func (r *Reader) nextLine() ([]byte, int, error) {
 	if r.eof {
 		return nil, 0, io.EOF
 	}
-	line, err := r.br.ReadSlice('\n')
+	line, n, err := r.br.readRow(&r.ends)
+	r.pre = n
 	if err == nil {
 		r.line++
 		r.stats.Lines++
@@ -314,7 +326,7 @@ func (r *Reader) longLine(first []byte) ([]byte, int, error) {
 	n := int64(len(first))
 	tooLong := len(r.long) > limit
 	for {
-		chunk, err := r.br.ReadSlice('\n')
+		chunk, err := r.br.readSlice()
 		n += int64(len(chunk))
 		if !tooLong {
 			if len(r.long)+len(chunk) > limit {

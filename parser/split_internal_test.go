@@ -125,6 +125,65 @@ func checkIndexCommas(t *testing.T, line []byte) {
 	}
 }
 
+// scanRow finds what bytes.IndexByte and indexCommas find, for line
+// endings, commas and quotes at every position around its blocks, past
+// 32 commas, and in the last, overlapping block.
+func TestScanRow(t *testing.T) {
+	if !hasAVX2() {
+		t.Skip("scanRow needs AVX2")
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	alphabets := [][]byte{[]byte("a,b,\n\xff\x2c\xac0"), []byte(",,,,,,,,a\n"), []byte("ab,\"c\n"),
+		[]byte("abcdefg,"), []byte(",,,,,,,,,,,,,,,,,\""), []byte("aaaaaaaaaaaaaaaaaaaa\n")}
+	for _, alphabet := range alphabets {
+		for n := 32; n < 200; n++ {
+			for try := 0; try < 100; try++ {
+				b := make([]byte, n)
+				for i := range b {
+					b[i] = alphabet[rng.IntN(len(alphabet))]
+				}
+				checkScanRow(t, b)
+			}
+		}
+	}
+}
+
+func FuzzScanRow(f *testing.F) {
+	f.Add([]byte("2024-03-05T20:00:44.100Z,C,S1,3,,,<,\"220 a, b \"\"q\"\"\",\r\n2024"))
+	f.Add([]byte(strings.Repeat(",", 40) + "\"\n" + strings.Repeat("x", 40)))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if hasAVX2() {
+			checkScanRow(t, b)
+		}
+	})
+}
+
+func checkScanRow(t *testing.T, b []byte) {
+	t.Helper()
+	var got, want [maxCommas]int32
+	nl, n, ok := scanRow(b, &got)
+	if !ok {
+		if len(b) >= 32 {
+			t.Fatalf("scanRow(%q) did not look", b)
+		}
+		return
+	}
+	wnl := bytes.IndexByte(b, '\n')
+	if nl != wnl {
+		t.Fatalf("scanRow(%q) line ending at %d, want %d", b, nl, wnl)
+	}
+	if nl < 0 {
+		return
+	}
+	wn := indexCommasGeneric(b[:nl], &want)
+	if n != wn {
+		t.Fatalf("scanRow(%q) = %d commas, want %d", b, n, wn)
+	}
+	if n > 0 && !slices.Equal(got[:n], want[:n]) {
+		t.Fatalf("scanRow(%q) ends %v, want %v", b, got[:n], want[:n])
+	}
+}
+
 // isSessionID takes hex digits only, whatever the length, with its
 // unrolled check for sixteen of them as with its loop.
 func TestIsSessionID(t *testing.T) {
