@@ -183,7 +183,7 @@ func FuzzParseMailFrom(f *testing.F) {
 		s := &Session{}
 		texts := newInterner()
 		m := &Message{Size: -1}
-		s.parseMailFrom(m, arg, texts)
+		s.parseMailFrom(m, arg)
 		if !bytes.Contains(arg, []byte(m.From)) || !bytes.Contains(arg, []byte(m.XOORG)) {
 			t.Fatalf("parseMailFrom(%q): From %q XOORG %q", arg, m.From, m.XOORG)
 		}
@@ -195,7 +195,7 @@ func FuzzParseMailFrom(f *testing.F) {
 		s.state.msg = -1
 		s.command(append([]byte("MAIL "), arg...), texts)
 		m = &Message{Size: -1}
-		s.parseMailFrom(m, bytes.TrimLeft(arg, " "), texts)
+		s.parseMailFrom(m, bytes.TrimLeft(arg, " "))
 		if len(s.Messages) != 1 || s.Messages[0].From != m.From || s.Messages[0].Size != m.Size {
 			t.Fatalf("command(MAIL %q) = %+v, want From %q Size %d", arg, s.Messages, m.From, m.Size)
 		}

@@ -32,7 +32,6 @@ func (s *Session) finish() {
 	}
 
 	s.Outcome, s.Final = s.decide()
-	s.settleTexts()
 }
 
 // decide picks the outcome and the reply that decided it.

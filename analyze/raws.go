@@ -16,9 +16,8 @@ import (
 //     evidence; sessions a report keeps or redacts) get strings, all in
 //     one allocation (settleRaws); for the others the buffer's room serves
 //     the next session once this one has been handed on (release);
-//   - the replies' codes and texts, and the messages' record and message
-//     ids, go to txt, which they are read from in place once the session
-//     ends (settleTexts) until it is reused; Keep makes them strings.
+//   - the replies' codes and texts, and the messages' ids and addresses,
+//     go to txt, as strings read from it in place (keepText).
 //
 // Past maxKeptBuf bytes (a hostile session with millions of rows) text is
 // made into strings at once, as it was before, so a buffer stays small.
@@ -70,8 +69,32 @@ func (s *Session) rawLine(pos Pos, b []byte) Line {
 	return Line{Pos: pos, Raw: raw, ref: ref}
 }
 
-// keepText keeps a reply's code or text.
-func (s *Session) keepText(b []byte) (string, rawRef) { return keepIn(&s.txt, b) }
+// keepText keeps text the session holds as strings (a reply's code and
+// text, a message's ids and addresses) in its text buffer, and returns it
+// as a string read from the buffer in place. Text in the buffer is never
+// written again until the session is released, after Options.Emit has
+// returned; a full buffer is left as it is, for a new one. So the strings
+// stay right while the session is in use, and for ever once Keep (or
+// Redactor.Session) has let go of the buffer; what the checks, the summary
+// and the writers keep of them past Emit they copy.
+func (s *Session) keepText(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(s.txt)+len(b) > cap(s.txt) {
+		if len(b) > maxKeptBuf {
+			return string(b)
+		}
+		s.txt = make([]byte, 0, min(max(2*cap(s.txt), 2<<10, len(b)), maxKeptBuf))
+	}
+	off := len(s.txt)
+	s.txt = append(s.txt, b...)
+	return unsafe.String(&s.txt[off], len(b))
+}
+
+// ownTexts lets go of the text buffer, so that the strings read from it
+// outlast the session's reuse.
+func (s *Session) ownTexts() { s.txt = nil }
 
 // Keep makes the session, the replies' texts and the text of its evidence
 // rows (Line.Raw, Reply.Raw) stay valid after Options.Emit returns.
@@ -163,51 +186,6 @@ func (s *Session) lineRaw(l Line) string {
 		return l.Raw
 	}
 	return l.ref.in(s.rawAll)
-}
-
-// settleTexts gives every reply its Enhanced and Text, and every message
-// its RecordID and MessageID. They are read
-// from the text buffer in place, not copied: a session's buffer is not
-// written again until release, after Options.Emit has returned, and what
-// the checks, the summary and the writers keep of a reply they copy. Keep
-// (and Redactor.Session) make copies of them for a session that stays.
-func (s *Session) settleTexts() {
-	if len(s.txt) > 0 {
-		s.pointTexts(unsafe.String(unsafe.SliceData(s.txt), len(s.txt)))
-	}
-}
-
-// ownTexts makes the replies' texts strings of their own, so that they
-// outlast the session's reuse.
-func (s *Session) ownTexts() {
-	if len(s.txt) > 0 {
-		s.pointTexts(string(s.txt))
-		s.txt = nil
-	}
-}
-
-// pointTexts sets the replies' Enhanced and Text, and the messages'
-// RecordID and MessageID, to where their refs are in all, the text buffer
-// as a string.
-func (s *Session) pointTexts(all string) {
-	for i := range s.Messages {
-		m := &s.Messages[i]
-		if m.recordRef.off > 0 {
-			m.RecordID = m.recordRef.in(all)
-		}
-		if m.msgIDRef.off > 0 {
-			m.MessageID = m.msgIDRef.in(all)
-		}
-	}
-	s.eachReply(func(r *Reply) {
-		// A text kept as a string at once (a full buffer) has no ref.
-		if r.enhRef.off > 0 {
-			r.Enhanced = r.enhRef.in(all)
-		}
-		if r.textRef.off > 0 {
-			r.Text = r.textRef.in(all)
-		}
-	})
 }
 
 // spares is what a session handed on leaves to the one made from it next:

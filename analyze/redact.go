@@ -229,7 +229,6 @@ func (r *Redactor) Session(s *Session) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	s.ownTexts() // the tables may keep what they read
 	r.learnSession(s)
 	s.settleRaws() // its rows' text is redacted too
 	s.rawAll = ""  // and the original is not kept beside it
@@ -612,6 +611,7 @@ func (r *Redactor) forget() {
 // ---- learning ----
 
 func (r *Redactor) learnSession(s *Session) {
+	s.ownTexts() // the tables keep what they learn
 	r.learnServer(s.Server)
 	r.learnPath(s.Source)
 	r.learnPath(s.First.File)

@@ -873,3 +873,36 @@ func BenchmarkRedactText(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(lines))*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 }
+
+// A Redactor used in Options.Emit, on sessions that are reused once Emit
+// returns (as logscan --redact --format ndjson does), redacts each as it
+// does sessions that are kept: what its tables learn from one session
+// stays right after the session's text is reused for the next.
+func TestRedactStreaming(t *testing.T) {
+	run := func(keep bool) []string {
+		red := analyze.NewRedactor([]byte("k"))
+		var out []string
+		scanSamples(t, nil, func(s *analyze.Session) {
+			if keep {
+				s.Keep()
+			}
+			red.Learn(s)
+			red.Session(s)
+			j, err := json.Marshal(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, string(j))
+		})
+		return out
+	}
+	streamed, kept := run(false), run(true)
+	if len(streamed) != len(kept) {
+		t.Fatalf("%d sessions streamed, %d kept", len(streamed), len(kept))
+	}
+	for i := range kept {
+		if streamed[i] != kept[i] {
+			t.Errorf("session %d redacted differently when not kept:\n%s\nkept:\n%s", i, streamed[i], kept[i])
+		}
+	}
+}

@@ -310,14 +310,14 @@ func (s *Session) command(d []byte, texts *interner) {
 	case "MAIL":
 		m := s.mailMessage()
 		if m != nil {
-			s.parseMailFrom(m, arg, texts)
+			s.parseMailFrom(m, arg)
 		}
 		st.push(pending{cmd: cmdMail, msg: st.msg})
 	case "RCPT":
 		idx := -1
 		if m := s.message(); m != nil {
 			if len(m.To) < maxRecipients {
-				m.To = append(m.To, texts.get(angle(afterColon(arg))))
+				m.To = append(m.To, s.keepText(angle(afterColon(arg))))
 				idx = len(m.To) - 1
 			}
 		}
@@ -407,9 +407,9 @@ func (s *Session) mailMessage() *Message {
 	return m
 }
 
-func (s *Session) parseMailFrom(m *Message, arg []byte, texts *interner) {
+func (s *Session) parseMailFrom(m *Message, arg []byte) {
 	a := afterColon(arg)
-	m.From = texts.get(angle(a))
+	m.From = s.keepText(angle(a))
 	if i := bytes.IndexByte(a, '>'); i >= 0 {
 		a = a[i+1:]
 	} else {
@@ -427,7 +427,7 @@ func (s *Session) parseMailFrom(m *Message, arg []byte, texts *interner) {
 		case bytes.EqualFold(k, []byte("SIZE")):
 			m.Size = int64(atoi64(v))
 		case bytes.EqualFold(k, []byte("XOORG")):
-			m.XOORG = texts.get(v)
+			m.XOORG = s.keepText(v)
 		}
 	}
 }
@@ -461,8 +461,8 @@ func (s *Session) reply(rec *parser.Record, pos Pos, texts *interner) {
 	}
 	st.pop()
 	r := Reply{Code: code, Command: cmdNames[p.cmd], Pos: pos}
-	r.Enhanced, r.enhRef = s.keepText(enh)
-	r.Text, r.textRef = s.keepText(text)
+	r.Enhanced = s.keepText(enh)
+	r.Text = s.keepText(text)
 	if code >= 400 || p.cmd == cmdConnect || p.cmd == cmdEHLO || p.cmd == cmdStartTLS {
 		r.Raw, r.ref = s.keepRaw(rec.Raw) // evidence: failures, the banner, TLS offered or not
 	}
@@ -653,8 +653,8 @@ func (s *Session) info(rec *parser.Record, pos Pos, texts *interner) {
 		if m != nil {
 			rest := text[len(txtSending):]
 			id, after, _ := bytes.Cut(rest, []byte(" and InternetMessageId "))
-			m.RecordID, m.recordRef = s.keepText(bytes.TrimSpace(id))
-			m.MessageID, m.msgIDRef = s.keepText(bytes.TrimSpace(after))
+			m.RecordID = s.keepText(bytes.TrimSpace(id))
+			m.MessageID = s.keepText(bytes.TrimSpace(after))
 		}
 	case bytes.HasPrefix(text, txtAttempt), bytes.Equal(ctx, txtPerms):
 		s.state.sawStart = true
@@ -666,8 +666,8 @@ func (s *Session) info(rec *parser.Record, pos Pos, texts *interner) {
 		// An error Exchange logged itself, e.g. "421 4.4.2 Connection dropped".
 		code, _, enh, t := parseReply(text)
 		r := &Reply{Code: code, Command: cmdNames[cmdLocal], Pos: pos}
-		r.Enhanced, r.enhRef = s.keepText(enh)
-		r.Text, r.textRef = s.keepText(t)
+		r.Enhanced = s.keepText(enh)
+		r.Text = s.keepText(t)
 		r.Raw, r.ref = s.keepRaw(rec.Raw)
 		s.state.lastErr = r
 	}

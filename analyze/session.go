@@ -58,9 +58,6 @@ type Reply struct {
 	// Raw is the row as logged, kept for error replies (code >= 400) only.
 	Raw string
 	ref rawRef
-	// where Enhanced and Text are in the session's text buffer until it
-	// ends (settleTexts)
-	enhRef, textRef rawRef
 }
 
 // TLS is a successful TLS negotiation.
@@ -102,9 +99,6 @@ type Message struct {
 	// failure (MAIL, every RCPT, DATA). Nil while undecided.
 	Reply    *Reply
 	Accepted bool
-	// where RecordID and MessageID are in the session's text buffer until
-	// it ends (settleTexts)
-	recordRef, msgIDRef rawRef
 }
 
 // Refusal is a recipient the server refused.
