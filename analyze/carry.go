@@ -36,6 +36,7 @@ func newSession(c *sessionCache, src Source, typ parser.LogType, id string) *Ses
 	s := c.get()
 	s.Source, s.Server, s.Service, s.LogType, s.ID, s.keyType = src.Key, src.Server, src.Service, typ, id, typ
 	s.state.msg = -1
+	s.state.noted = true
 	return s
 }
 

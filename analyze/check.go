@@ -561,8 +561,9 @@ func (c *Checker) localNames(s *Session) []string {
 
 // lastNames remembers the names of the last certificate localNames read:
 // most sessions of a server present the same one, and its subject and
-// SANs are the interner's, so the same strings and slice. It keeps sans,
-// so that slice's memory cannot be another certificate's.
+// SANs are the interner's, so mostly the same strings and slice (but the
+// SANs of the one-row and the multi-row layout are two slices alike). It
+// keeps sans, so that slice's memory cannot be another certificate's.
 type lastNames struct {
 	subject, thumbprint string
 	sans                []string
@@ -572,7 +573,7 @@ type lastNames struct {
 
 func (l *lastNames) is(c *Certificate) bool {
 	return l.ok && l.subject == c.Subject && l.thumbprint == c.Thumbprint &&
-		len(l.sans) == len(c.SANs) && (len(l.sans) == 0 || &l.sans[0] == &c.SANs[0])
+		len(l.sans) == len(c.SANs) && (len(l.sans) == 0 || &l.sans[0] == &c.SANs[0] || slices.Equal(l.sans, c.SANs))
 }
 
 // certNames returns the names s's certificate carries, or those the

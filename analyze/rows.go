@@ -66,6 +66,7 @@ type state struct {
 	msg        int          // current message, -1 for none
 	lastErr    *Reply       // last 4xx/5xx reply or local error
 	order      int64        // creation order, for a stable flush
+	noted      bool         // made by newSession: its rows note Session.attr
 	prev, next *Session     // open-session list, least recently used first
 }
 
@@ -484,6 +485,9 @@ func (s *Session) reply(rec *parser.Record, pos Pos, texts *interner) {
 	}
 	if code >= 400 {
 		st.lastErr = rp
+		if len(s.Replies) > 0 && rp == &s.Replies[len(s.Replies)-1] {
+			s.attr.note(rp)
+		}
 	}
 	switch p.cmd {
 	case cmdConnect:

@@ -21,31 +21,37 @@ type attributionReplies struct {
 	attr35, attr36, tenant *Reply
 }
 
-// attribution finds them once per session.
+// note takes r, a failure reply, if it is the first of its kinds.
+func (a *attributionReplies) note(r *Reply) {
+	k := attrKindOf(r)
+	if a.attr35 == nil && k.attr35 {
+		a.attr35 = r
+	}
+	if a.attr36 == nil && k.attr36 {
+		a.attr36 = r
+	}
+	if a.tenant == nil && k.tenant {
+		a.tenant = r
+	}
+}
+
+// attribution finds them once per session: those among the replies, noted
+// as the session was read (Session.attr), then the final reply.
 func (c *Checker) attribution(s *Session) attributionReplies {
 	if c.cur.s == s && c.cur.attrKnown {
 		return c.cur.attr
 	}
-	var a attributionReplies
-	look := func(r *Reply) {
-		if r == nil || r.Code < 400 {
-			return
-		}
-		k := attrKindOf(r)
-		if a.attr35 == nil && k.attr35 {
-			a.attr35 = r
-		}
-		if a.attr36 == nil && k.attr36 {
-			a.attr36 = r
-		}
-		if a.tenant == nil && k.tenant {
-			a.tenant = r
+	a := s.attr
+	if !s.state.noted { // a Session made otherwise
+		for i := range s.Replies {
+			if r := &s.Replies[i]; r.Code >= 400 {
+				a.note(r)
+			}
 		}
 	}
-	for i := range s.Replies {
-		look(&s.Replies[i])
+	if r := s.Final; r != nil && r.Code >= 400 {
+		a.note(r)
 	}
-	look(s.Final) // the replies first, then the final one
 	if c.cur.s == s {
 		c.cur.attr, c.cur.attrKnown = a, true
 	}

@@ -45,7 +45,8 @@ func TestAttrMarks(t *testing.T) {
 }
 
 // localNames remembers the last certificate's names, and only for that
-// certificate: the same strings and SAN slice, not look-alikes.
+// certificate: the same subject, thumbprint and SANs (in the same slice or
+// another), not look-alikes.
 func TestLocalNamesRemembered(t *testing.T) {
 	c := NewChecker(Config{Certificates: []parser.ExchangeCertificate{
 		{Thumbprint: "CC", Subject: "CN=smtp.contoso.com", CertificateDomains: []string{"smtp.contoso.com"}},
@@ -59,7 +60,9 @@ func TestLocalNamesRemembered(t *testing.T) {
 		base,
 		{Subject: "CN=mail.contoso.com", Thumbprint: "BB", SANs: sans}, // another thumbprint
 		base,
-		{Subject: "CN=mail.contoso.com", Thumbprint: "AA", SANs: sans[:1]}, // fewer SANs
+		{Subject: "CN=mail.contoso.com", Thumbprint: "AA", SANs: sans[:1]},                     // fewer SANs
+		{Subject: "CN=mail.contoso.com", Thumbprint: "AA", SANs: []string{"mail.contoso.com"}}, // the same in another slice
+		{Subject: "CN=mail.contoso.com", Thumbprint: "AA", SANs: []string{"mail.contoso.org"}}, // another in another slice
 		base,
 		{Subject: "CN=relay.fabrikam.com", Thumbprint: "AA", SANs: sans}, // other subject
 		base,
@@ -76,5 +79,38 @@ func TestLocalNamesRemembered(t *testing.T) {
 				t.Errorf("round %d, certificate %d: names %q, want %q", round, i, got, want)
 			}
 		}
+	}
+}
+
+// The attribution replies of a session are noted as its rows are read;
+// those of a Session made by hand are looked for among its replies.
+func TestAttributionReplies(t *testing.T) {
+	replies := []Reply{
+		{Code: 250, Text: "2.1.0 Sender OK"},
+		{Code: 451, Enhanced: "4.4.62", Text: "Mail sent to the wrong Office 365 region. ATTR35."},
+		{Code: 550, Enhanced: "5.7.64", Text: "TenantAttribution; Relay Access Denied"},
+		{Code: 550, Enhanced: "5.7.64", Text: "TenantAttribution; Relay Access Denied"},
+	}
+	byHand := &Session{Replies: replies}
+	c := NewChecker(Config{})
+	a := c.attribution(byHand)
+	if a.attr35 != &byHand.Replies[1] || a.tenant != &byHand.Replies[2] || a.attr36 != nil {
+		t.Errorf("session made by hand: %+v", a)
+	}
+
+	s := newSession(nil, Source{Key: "x"}, parser.LogSend, "08DC")
+	var rec parser.Record
+	for i, data := range []string{"220 ready", "EHLO a", "250 ok", "MAIL FROM:<a@b>", "451 4.4.62 wrong region ATTR35", "RCPT TO:<c@d>",
+		"550 5.7.64 Relay Access Denied ATTR36", "RCPT TO:<e@f>", "550 5.7.64 Relay Access Denied ATTR36"} {
+		rec = parser.Record{Event: parser.EventSend, Data: []byte(data), Line: i + 1}
+		if data[0] >= '0' && data[0] <= '9' {
+			rec.Event = parser.EventReceive
+		}
+		s.add(&rec, "f", 0, newInterner())
+	}
+	s.finish()
+	a = c.attribution(s)
+	if a.attr35 == nil || a.attr35.Code != 451 || a.attr36 == nil || a.attr36.Pos.Line != 7 || a.tenant != nil {
+		t.Errorf("session read: %+v", a)
 	}
 }

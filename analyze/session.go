@@ -158,12 +158,13 @@ type Session struct {
 	Rows        int // rows seen
 
 	transcript transcript
-	tls        TLS    // TLS points here when the negotiation succeeded
-	raws       []byte // the text of the evidence rows, until finish
-	spare      spares // room left by the session this one reuses
-	rawAll     string // raws as one string, once Keep made it
-	txt        []byte // the text of the replies, until finish
-	kept       bool   // Keep was called: release leaves the session whole
+	tls        TLS                // TLS points here when the negotiation succeeded
+	raws       []byte             // the text of the evidence rows, until finish
+	spare      spares             // room left by the session this one reuses
+	rawAll     string             // raws as one string, once Keep made it
+	txt        []byte             // the text the session keeps (keepText)
+	attr       attributionReplies // the first failure replies of each attribution kind among Replies
+	kept       bool               // Keep was called: release leaves the session whole
 	state      state
 	msgStates  []msgState // parallel to Messages
 	lastNS     int64      // the previous row's time (Record.Nanos)
