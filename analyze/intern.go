@@ -11,10 +11,11 @@ import (
 // reading them again allocates and parses nothing. It is bounded: past
 // maxInterned entries new texts are allocated and parsed as usual.
 type interner struct {
-	m     map[string]string
-	tls   map[string]TLS        // "TLS protocol ..." texts, read
-	certs map[string]certValues // one-row certificate layouts, read
-	sans  map[string][]string   // "alternate names" values, split
+	m      map[string]string
+	recent [32]string       // the strings last returned, by recentSlot: most lookups end here
+	tls    memo[TLS]        // "TLS protocol ..." texts, read
+	certs  memo[certValues] // one-row certificate layouts, read
+	sans   memo[[]string]   // "alternate names" values, split
 }
 
 // certValues is what parseCertLine reads from a one-row certificate.
@@ -31,48 +32,78 @@ const (
 )
 
 func newInterner() *interner {
-	return &interner{m: make(map[string]string), tls: make(map[string]TLS),
-		certs: make(map[string]certValues), sans: make(map[string][]string)}
+	return &interner{m: make(map[string]string), tls: newMemo[TLS](),
+		certs: newMemo[certValues](), sans: newMemo[[]string]()}
+}
+
+// recentSlot picks b's place in interner.recent from its length and two
+// of its bytes (b is not empty).
+func recentSlot(b []byte) int {
+	return (len(b)*7 + int(b[len(b)-1]) + int(b[len(b)/2])*3) & 31
 }
 
 func (in *interner) get(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
+	slot := &in.recent[recentSlot(b)]
+	if *slot == string(b) { // the same certificate's values, session after session
+		return *slot
+	}
 	if len(b) > maxInternedLen {
 		return string(b)
 	}
-	if s, ok := in.m[string(b)]; ok { // no allocation for the lookup
-		return s
+	s, ok := in.m[string(b)] // no allocation for the lookup
+	if !ok {
+		s = string(b)
+		if len(in.m) < maxInterned {
+			in.m[s] = s
+		}
 	}
-	s := string(b)
-	if len(in.m) < maxInterned {
-		in.m[s] = s
-	}
+	*slot = s
 	return s
 }
 
-// remember returns m's value for key, or makes it with read and keeps it
-// while m has room (the lookup allocates nothing).
-func remember[V any](m map[string]V, key []byte, read func() V) V {
-	if v, ok := m[string(key)]; ok {
-		return v
+// memo remembers what was read from texts, up to maxMemo of them; the
+// last one is compared first, without hashing (the same certificate and
+// TLS rows come session after session).
+type memo[V any] struct {
+	m    map[string]memoEntry[V]
+	last memoEntry[V]
+}
+
+type memoEntry[V any] struct {
+	key string
+	v   V
+}
+
+func newMemo[V any]() memo[V] { return memo[V]{m: make(map[string]memoEntry[V])} }
+
+// memoGet returns m's value for key, or makes it with read and keeps it
+// while there is room (the lookup allocates nothing).
+func memoGet[V any, K ~string | ~[]byte](m *memo[V], key K, read func() V) V {
+	if len(key) > 0 && m.last.key == string(key) {
+		return m.last.v
 	}
-	v := read()
-	if len(m) < maxMemo {
-		m[string(key)] = v
+	e, ok := m.m[string(key)]
+	if !ok {
+		e = memoEntry[V]{key: string(key), v: read()}
+		if len(m.m) < maxMemo {
+			m.m[e.key] = e
+		}
 	}
-	return v
+	m.last = e
+	return e.v
 }
 
 // parseTLS is parseTLS, remembered.
 func (in *interner) parseTLS(text []byte) TLS {
-	return remember(in.tls, text, func() TLS { return parseTLS(text) })
+	return memoGet(&in.tls, text, func() TLS { return parseTLS(text) })
 }
 
 // parseCertLine is parseCertLine, remembered.
 func (in *interner) parseCertLine(c *Certificate, data []byte) {
-	remember(in.certs, data, func() certValues {
+	memoGet(&in.certs, data, func() certValues {
 		parseCertLine(c, data)
 		return certValues{c.Subject, c.Issuer, c.Serial, c.Thumbprint, slices.Clip(c.SANs), c.NotBefore, c.NotAfter}
 	}).set(c)
@@ -85,5 +116,5 @@ func (v certValues) set(c *Certificate) {
 
 // splitSANs is splitSANs, remembered.
 func (in *interner) splitSANs(v string) []string {
-	return remember(in.sans, []byte(v), func() []string { return slices.Clip(splitSANs(v)) })
+	return memoGet(&in.sans, v, func() []string { return slices.Clip(splitSANs(v)) })
 }
