@@ -265,6 +265,7 @@ func (c *sessionCache) get() *Session {
 	c.b.n--
 	s := c.b.s[c.b.n]
 	c.b.s[c.b.n] = nil
+	s.recycle()
 	return s
 }
 
@@ -298,12 +299,30 @@ func (c *sessionCache) flush() {
 // returned). A kept session only lets go of the evidence buffer Keep made
 // strings of. Any other is reused whole, its replies, certificates and
 // buffers included: nothing refers to it any more, since the checks, the
-// summary and the writers copy what they keep.
+// summary and the writers copy what they keep. It is made ready for reuse
+// (recycle) by the goroutine that reuses it, not here: release runs on the
+// one that checks sessions, and what it wrote there the processor that
+// reads the next file would have to fetch back.
 func (s *Session) release(c *sessionCache) {
 	if s.kept {
 		s.raws = nil
 		return
 	}
+	if poisonReleased {
+		clear(s.txt)
+	}
+	c.put(s)
+}
+
+// poisonReleased makes release blank a session's texts at once, for the
+// tests: a string kept by mistake past Emit then reads as zero bytes
+// whatever comes next. (recycle blanks them too, later.)
+var poisonReleased bool
+
+// recycle readies a released session for reuse: it lets go of what the
+// session held and keeps the room of its replies, certificates, messages
+// and buffers for the next (spares).
+func (s *Session) recycle() {
 	s.putRaws()
 	sp := s.spare
 	if cap(s.Replies) == repliesCap {
@@ -319,8 +338,8 @@ func (s *Session) release(c *sessionCache) {
 		clear(s.msgStates[:cap(s.msgStates)])
 		sp.msgs, sp.msgStates = s.Messages[:0], s.msgStates[:0]
 	}
-	// Blank the texts the replies were read from: one kept by mistake past
-	// Emit reads as zero bytes, which every test notices, not as another
+	// Blank the texts the strings were read from: one kept by mistake past
+	// Emit reads as zero bytes, which the tests notice, not as another
 	// session's words.
 	clear(s.txt)
 	txt, ids := s.txt[:0], s.Findings[:0]
@@ -333,5 +352,4 @@ func (s *Session) release(c *sessionCache) {
 		s.Findings = ids // and its finding ids
 	}
 	s.spare = sp
-	c.put(s)
 }
