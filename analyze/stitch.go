@@ -76,8 +76,12 @@ func (st *Stitcher) AddClosed(s *Session) {
 		st.drop(keyOf(tail))
 		st.emit(tail, false)
 	}
-	s.head = false
-	if !st.opts.Transcripts {
+	// (Written only when they change: a line of the session written here
+	// is one the reader reusing it must fetch back from this processor.)
+	if s.head {
+		s.head = false
+	}
+	if t := &s.transcript; !st.opts.Transcripts && (t.rows != nil || t.buf != nil || t.dropped != 0) {
 		s.transcript = transcript{}
 	}
 	st.emit(s, false)
@@ -132,7 +136,9 @@ func (st *Stitcher) emit(s *Session, evicted bool) {
 		s.Evicted = evicted
 		s.finish()
 	}
-	s.head = false
+	if s.head {
+		s.head = false
+	}
 	s.trimRows(st.opts)
 	if st.opts.Emit != nil {
 		st.opts.Emit(s)
