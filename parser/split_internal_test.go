@@ -199,7 +199,7 @@ func TestIsSessionID(t *testing.T) {
 		}
 		return true
 	}
-	alphabet := []byte("0123456789abcdefABCDEF/:@G`gx\x00\xff")
+	alphabet := []byte("0123456789abcdefABCDEF/:@G`gx\x00\xff\x10\x19\xc1\xe6\xb0\x86\x7f")
 	for n := 0; n < 34; n++ {
 		for try := 0; try < 500; try++ {
 			b := make([]byte, n)
