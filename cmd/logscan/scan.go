@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/logscan/logscan/analyze"
@@ -119,30 +120,108 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 		return read, held, emitErr
 	}
 
-	// A worker hands on the sessions that end in its file as they end
-	// once the stitcher has come to that file (streaming); before, it
-	// keeps them. So at most one file's ended sessions wait in memory per
-	// worker ahead of the stitcher, not every file's.
+	// Files are parsed by o.jobs workers at once, and stitched in file
+	// order by the workers themselves: the stitcher (and the checks, the
+	// summary and emit behind it) is held by the worker of the first file
+	// not stitched yet, the current one. That worker stitches each of its
+	// sessions as it ends, on the processor that has just built it; the
+	// worker of a later file keeps its ended sessions until its file
+	// becomes current. A file finished while not current is stitched by
+	// the worker that makes it current. So at most one file's ended
+	// sessions wait in memory per worker, and no goroutine but the workers
+	// touches a session.
 	type result struct {
-		fs        analyze.FileStats
-		cp        parser.Checkpoint
-		ok        bool
-		errs      []error // the first parse errors, in order
-		more      int     // parse errors past those
-		mu        sync.Mutex
-		streaming bool
-		closed    []*analyze.Session // ended before streaming began
-		ch        chan *analyze.Session
-		open      []*analyze.Session // open at the end of the file
-		done      chan struct{}
+		fs   analyze.FileStats
+		cp   parser.Checkpoint
+		ok   bool
+		errs []error            // the first parse errors, in order
+		more int                // parse errors past those
+		open []*analyze.Session // open at the end of the file
+
+		mu      sync.Mutex
+		current bool               // the stitcher has come to this file
+		done    bool               // its worker has read it to the end
+		closed  []*analyze.Session // ended, not stitched yet
 	}
 	results := make([]*result, len(ins))
 	for i := range results {
-		results[i] = &result{done: make(chan struct{}), ch: make(chan *analyze.Session, 64)}
+		results[i] = &result{}
 	}
-	quit := make(chan struct{})
-	slots := make(chan struct{}, o.jobs) // segments in memory at once
-	next := make(chan int)
+	st := analyze.NewStitcher(opts)
+	if sr != nil {
+		for _, c := range sr.carried() {
+			st.Restore(c, sr.fieldsOf)
+		}
+	}
+	var (
+		stMu    sync.Mutex  // the stitcher and all behind it; held by one worker at a time
+		stopped atomic.Bool // an output failed: read no more
+		allDone = make(chan struct{})
+		slots   = make(chan struct{}, o.jobs) // files in memory at once
+		next    = make(chan int)
+		quit    = make(chan struct{})
+	)
+	// stitchBacklog stitches the sessions of file i that ended before it
+	// became current (stMu held).
+	stitchBacklog := func(r *result) {
+		r.mu.Lock()
+		backlog := r.closed
+		r.closed = nil
+		r.mu.Unlock()
+		for _, s := range backlog {
+			st.AddClosed(s)
+		}
+	}
+	// finishFile stitches what is left of file i, current and read, and
+	// makes the next file current; when that one is read too, it goes on
+	// with it.
+	finishFile := func(i int) {
+		for ; i < len(ins); i++ {
+			r := results[i]
+			stMu.Lock()
+			if stopped.Load() {
+				// An output failed and scan has returned: nothing more is
+				// stitched or counted.
+			} else if planOf(i).act == skipUnchanged {
+				o.prog.skip(ins[i].Size)
+				o.prog.fileDone()
+			} else {
+				stitchBacklog(r)
+				if sr != nil {
+					sr.done(ins[i], planOf(i), r.cp, r.fs.Last, r.ok)
+				}
+				for _, e := range r.errs {
+					sum.AddParseError(e)
+				}
+				sum.AddErrorCount(r.more)
+				sum.AddFile(r.fs)
+				st.AddOpen(r.open)
+				o.prog.fileDone()
+				if r.ok {
+					read++
+				}
+			}
+			if emitErr != nil && !stopped.Load() {
+				stopped.Store(true)
+				close(quit)
+			}
+			stMu.Unlock()
+			results[i] = nil
+			<-slots
+			if i+1 == len(ins) {
+				close(allDone)
+				return
+			}
+			n := results[i+1]
+			n.mu.Lock()
+			n.current = true
+			done := n.done
+			n.mu.Unlock()
+			if !done {
+				return // its worker goes on with it
+			}
+		}
+	}
 	go func() {
 		defer close(next)
 		for i := range ins {
@@ -158,100 +237,55 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 			}
 		}
 	}()
+	results[0].current = true
 	for w := 0; w < o.jobs; w++ {
 		go func() {
 			for i := range next {
 				r := results[i]
 				p := planOf(i)
-				if p.act == skipUnchanged {
-					r.fs.Name = ""
-					close(r.ch)
-					close(r.done)
-					continue
-				}
-				wopts := analyze.Options{Transcripts: o.transcripts, KeepHeads: true, KeepRows: keepRows,
-					Emit: func(s *analyze.Session) {
-						r.mu.Lock()
-						if !r.streaming {
-							r.closed = append(r.closed, s)
+				if p.act != skipUnchanged && !stopped.Load() {
+					wopts := analyze.Options{Transcripts: o.transcripts, KeepHeads: true, KeepRows: keepRows,
+						Emit: func(s *analyze.Session) {
+							r.mu.Lock()
+							if !r.current {
+								r.closed = append(r.closed, s)
+								r.mu.Unlock()
+								return
+							}
 							r.mu.Unlock()
-							return
+							stMu.Lock()
+							if !stopped.Load() {
+								stitchBacklog(r)
+								st.AddClosed(s)
+							}
+							stMu.Unlock()
+						}}
+					asm := analyze.NewAssembler(wopts)
+					r.fs, r.cp, r.ok = readOne(ins[i], p, asm, func(err error) {
+						if len(r.errs) < analyze.MaxInputErrors {
+							r.errs = append(r.errs, err)
+						} else {
+							r.more++
 						}
-						r.mu.Unlock()
-						select {
-						case r.ch <- s:
-						case <-quit:
-						}
-					}}
-				asm := analyze.NewAssembler(wopts)
-				r.fs, r.cp, r.ok = readOne(ins[i], p, asm, func(err error) {
-					if len(r.errs) < analyze.MaxInputErrors {
-						r.errs = append(r.errs, err)
-					} else {
-						r.more++
-					}
-				}, o.prog)
-				close(r.ch)
-				r.open = asm.Detach()
-				close(r.done)
+					}, o.prog)
+					r.open = asm.Detach()
+				}
+				r.mu.Lock()
+				r.done = true
+				current := r.current
+				r.mu.Unlock()
+				if current {
+					finishFile(i)
+				}
 			}
 		}()
 	}
-	st := analyze.NewStitcher(opts)
-	if sr != nil {
-		for _, c := range sr.carried() {
-			st.Restore(c, sr.fieldsOf)
-		}
-	}
-	for i := range ins {
-		r := results[i]
-		if planOf(i).act != skipUnchanged {
-			r.mu.Lock()
-			r.streaming = true
-			early := r.closed
-			r.closed = nil
-			r.mu.Unlock()
-			for _, s := range early {
-				st.AddClosed(s)
-			}
-			for s := range r.ch {
-				st.AddClosed(s)
-			}
-		}
-		<-r.done
-		if p := planOf(i); p.act == skipUnchanged {
-			o.prog.skip(ins[i].Size)
-			o.prog.fileDone()
-			results[i] = nil
-			<-slots
-			continue
-		}
-		if sr != nil {
-			sr.done(ins[i], planOf(i), r.cp, r.fs.Last, r.ok)
-		}
-		for _, e := range r.errs {
-			sum.AddParseError(e)
-		}
-		sum.AddErrorCount(r.more)
-		sum.AddFile(r.fs)
-		st.AddOpen(r.open)
-		o.prog.fileDone()
-		if r.ok {
-			read++
-		}
-		results[i] = nil
-		<-slots
-		if emitErr != nil {
-			close(quit)
-			// Let the workers finish what they have (they only parse).
-			for j := i + 1; j < len(ins); j++ {
-				select {
-				case <-slots:
-				default:
-				}
-			}
-			return read, nil, emitErr
-		}
+	select {
+	case <-allDone:
+	case <-quit:
+		// An output failed: the workers finish the files they have, which
+		// the stitcher no longer takes (only parsing is left).
+		return read, nil, emitErr
 	}
 	finish(st.FlushIf, st.Flush, st.Hold)
 	sum.SetEvicted(st.Evicted())
