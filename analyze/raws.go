@@ -230,16 +230,15 @@ func (sp *spares) putCert(c *Certificate) {
 	if c == nil || cap(c.Rows) != 8 || sp.ncerts == len(sp.certs) {
 		return
 	}
-	rows := c.Rows[:8]
-	clear(rows)
-	*c = Certificate{Rows: rows[:0]}
+	clear(c.Rows) // past its length it holds nothing (as recycle's slices)
+	*c = Certificate{Rows: c.Rows[:0]}
 	sp.certs[sp.ncerts] = c
 	sp.ncerts++
 }
 
-// Sessions handed on are reused for new ones. They are handed on by one
-// goroutine (the one that checks and reports them) and made by others
-// (those that read files), so they travel between them in batches: a
+// Sessions handed on are reused for new ones. They are handed on by the
+// goroutine that stitches, checks and reports them (a reader, in turn)
+// and made by the readers, so they travel between them in batches: a
 // sync.Pool per session cost about 8% of the CPU, in its
 // cross-processor steals, and a list under one lock more still.
 type sessionBatch struct {
@@ -314,9 +313,9 @@ func (s *Session) release(c *sessionCache) {
 	c.put(s)
 }
 
-// poisonReleased makes release blank a session's texts at once, for the
-// tests: a string kept by mistake past Emit then reads as zero bytes
-// whatever comes next. (recycle blanks them too, later.)
+// poisonReleased makes release blank a session's texts, for the tests: a
+// string kept by mistake past Emit then reads as zero bytes, which they
+// notice, not as another session's words.
 var poisonReleased bool
 
 // recycle readies a released session for reuse: it lets go of what the
@@ -325,8 +324,10 @@ var poisonReleased bool
 func (s *Session) recycle() {
 	s.putRaws()
 	sp := s.spare
+	// Only the slices' lengths are cleared: past them they hold nothing,
+	// as they were cleared when the session before had them.
 	if cap(s.Replies) == repliesCap {
-		clear(s.Replies[:cap(s.Replies)])
+		clear(s.Replies)
 		sp.replies = s.Replies[:0]
 	}
 	sp.putCert(s.LocalCert)
@@ -334,22 +335,18 @@ func (s *Session) recycle() {
 		sp.putCert(s.RemoteCert)
 	}
 	if cap(s.Messages) > 0 && cap(s.Messages) <= 8 {
-		clear(s.Messages[:cap(s.Messages)])
-		clear(s.msgStates[:cap(s.msgStates)])
+		clear(s.Messages)
+		clear(s.msgStates)
 		sp.msgs, sp.msgStates = s.Messages[:0], s.msgStates[:0]
 	}
-	// Blank the texts the strings were read from: one kept by mistake past
-	// Emit reads as zero bytes, which the tests notice, not as another
-	// session's words.
-	clear(s.txt)
-	txt, ids := s.txt[:0], s.Findings[:0]
+	txt, ids := s.txt[:0], s.Findings
 	*s = Session{}
 	if cap(txt) <= maxSpareBuf {
 		s.txt = txt // the next session's replies' texts go there
 	}
 	if cap(ids) <= 16 {
-		clear(ids[:cap(ids)])
-		s.Findings = ids // and its finding ids
+		clear(ids)
+		s.Findings = ids[:0] // and its finding ids
 	}
 	s.spare = sp
 }
