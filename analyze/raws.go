@@ -168,8 +168,12 @@ func (s *Session) settleRaws() {
 	s.putRaws()
 }
 
-// maxSpareBuf bounds the text buffers a session leaves to the next.
-const maxSpareBuf = 16 << 10
+// maxSpareBuf bounds the text buffers a session leaves to the next, and
+// maxSpareRecipients its recipients' array.
+const (
+	maxSpareBuf        = 16 << 10
+	maxSpareRecipients = 256
+)
 
 // putRaws keeps the evidence buffer's room for the next session.
 func (s *Session) putRaws() {
@@ -201,6 +205,7 @@ type spares struct {
 	raws      []byte
 	msgs      []Message // with msgStates, room for a few messages
 	msgStates []msgState
+	tos       []string // room for recipients (Session.toBuf)
 }
 
 const repliesCap = 16
@@ -338,6 +343,10 @@ func (s *Session) recycle() {
 		clear(s.Messages)
 		clear(s.msgStates)
 		sp.msgs, sp.msgStates = s.Messages[:0], s.msgStates[:0]
+	}
+	if cap(s.toBuf) <= maxSpareRecipients {
+		clear(s.toBuf)
+		sp.tos = s.toBuf[:0]
 	}
 	txt, ids := s.txt[:0], s.Findings
 	*s = Session{}

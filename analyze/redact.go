@@ -299,6 +299,7 @@ func (r *Redactor) Session(s *Session) {
 		m.XOORG = r.name(m.XOORG)
 		reply(m.Reply)
 	}
+	s.toBuf = nil // the recipients as read; the messages have theirs redacted
 	s.Disconnect = r.text(s.Disconnect, true)
 	s.First.File = r.path(s.First.File)
 	s.Last.File = r.path(s.Last.File)

@@ -72,6 +72,7 @@ type state struct {
 
 // msgState follows one message's transaction.
 type msgState struct {
+	toStart     int // where the message's recipients begin in Session.toBuf
 	mailSent    bool
 	rcptReplies int
 	rcptOK      int
@@ -318,7 +319,7 @@ func (s *Session) command(d []byte, texts *interner) {
 		idx := -1
 		if m := s.message(); m != nil {
 			if len(m.To) < maxRecipients {
-				m.To = append(m.To, s.keepText(angle(afterColon(arg))))
+				s.addRecipient(m, &s.msgStates[st.msg], s.keepText(angle(afterColon(arg))))
 				idx = len(m.To) - 1
 			}
 		}
@@ -366,6 +367,27 @@ func angle(b []byte) []byte {
 		return b[1:]
 	}
 	return firstWord(b)
+}
+
+// addRecipient appends to to m.To. The recipients of a session's messages
+// share one array (toBuf, whose room the session reused leaves), each
+// message's a stretch of it, as they come one message after another: a
+// slice per message was most of what RCPT rows allocated. A message whose
+// stretch is not the last gets a slice of its own.
+func (s *Session) addRecipient(m *Message, ms *msgState, to string) {
+	if len(m.To) == 0 {
+		ms.toStart = len(s.toBuf)
+	}
+	if ms.toStart+len(m.To) != len(s.toBuf) {
+		m.To = append(m.To, to) // m.To's capacity is its length: this copies
+		return
+	}
+	if s.toBuf == nil && s.spare.tos != nil {
+		s.toBuf, s.spare.tos = s.spare.tos, nil
+	}
+	s.toBuf = append(s.toBuf, to)
+	// (A full array is left to the messages that point into it.)
+	m.To = s.toBuf[ms.toStart:len(s.toBuf):len(s.toBuf)]
 }
 
 // message returns the current message, or nil.

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -112,5 +113,32 @@ func TestAttributionReplies(t *testing.T) {
 	a = c.attribution(s)
 	if a.attr35 == nil || a.attr35.Code != 451 || a.attr36 == nil || a.attr36.Pos.Line != 7 || a.tenant != nil {
 		t.Errorf("session read: %+v", a)
+	}
+}
+
+// The recipients of a session's messages share one array, each message a
+// stretch of it that appending to cannot overrun; a message whose stretch
+// is not the last still gets its recipients.
+func TestRecipientsShareArray(t *testing.T) {
+	s := newSession(nil, Source{Key: "x"}, parser.LogSend, "08DC")
+	add := func(msg int, to string) {
+		s.addRecipient(&s.Messages[msg], &s.msgStates[msg], to)
+	}
+	s.newMessage()
+	add(0, "a@x")
+	add(0, "b@x")
+	s.newMessage()
+	add(1, "c@x")
+	add(0, "d@x") // not the last stretch
+	add(1, "e@x")
+	_ = append(s.Messages[1].To, "f@x") // a caller's append must not reach another message
+	s.newMessage()
+	add(2, "g@x")
+	got := [][]string{s.Messages[0].To, s.Messages[1].To, s.Messages[2].To}
+	want := [][]string{{"a@x", "b@x", "d@x"}, {"c@x", "e@x"}, {"g@x"}}
+	for i := range want {
+		if !slices.Equal(got[i], want[i]) {
+			t.Errorf("message %d: To %q, want %q", i, got[i], want[i])
+		}
 	}
 }

@@ -163,6 +163,7 @@ type Session struct {
 	spare      spares             // room left by the session this one reuses
 	rawAll     string             // raws as one string, once Keep made it
 	txt        []byte             // the text the session keeps (keepText)
+	toBuf      []string           // the messages' recipients (addRecipient)
 	attr       attributionReplies // the first failure replies of each attribution kind among Replies
 	kept       bool               // Keep was called: release leaves the session whole
 	state      state
