@@ -82,6 +82,62 @@ type stream struct {
 	src  Source
 	typ  parser.LogType
 	open map[string]*Session
+	// recent are the sessions last found, tried before the map: a file's
+	// rows interleave a few sessions at a time. Only ids of sixteen digits
+	// (as Exchange writes them), compared as two words.
+	recent [8]recentSession
+	next   int // the entry recent reuses next
+}
+
+type recentSession struct {
+	w0, w1 uint64
+	s      *Session
+}
+
+func newStream(src Source, typ parser.LogType) *stream {
+	return &stream{src: src, typ: typ, open: make(map[string]*Session)}
+}
+
+// find returns the open session of id, or nil.
+func (st *stream) find(id []byte) *Session {
+	if len(id) != 16 {
+		return st.open[string(id)]
+	}
+	w0, w1 := binary.LittleEndian.Uint64(id), binary.LittleEndian.Uint64(id[8:])
+	for i := range st.recent {
+		if r := &st.recent[i]; r.w0 == w0 && r.w1 == w1 && r.s != nil {
+			return r.s
+		}
+	}
+	s := st.open[string(id)]
+	if s != nil {
+		st.remember(w0, w1, s)
+	}
+	return s
+}
+
+func (st *stream) remember(w0, w1 uint64, s *Session) {
+	st.recent[st.next] = recentSession{w0, w1, s}
+	st.next = (st.next + 1) % len(st.recent)
+}
+
+// add opens s.
+func (st *stream) add(s *Session) {
+	st.open[s.ID] = s
+	if len(s.ID) == 16 {
+		id := unsafe.Slice(unsafe.StringData(s.ID), 16)
+		st.remember(binary.LittleEndian.Uint64(id), binary.LittleEndian.Uint64(id[8:]), s)
+	}
+}
+
+// remove forgets s, which is open.
+func (st *stream) remove(s *Session) {
+	delete(st.open, s.ID)
+	for i := range st.recent {
+		if st.recent[i].s == s {
+			st.recent[i] = recentSession{}
+		}
+	}
 }
 
 // Assembler rebuilds sessions from records. Feed it each file's records in
@@ -127,7 +183,7 @@ func (a *Assembler) Add(src Source, file string, rec *parser.Record) {
 		k := streamKey{src.Key, rec.LogType}
 		st = a.streams[k]
 		if st == nil {
-			st = &stream{src: src, typ: rec.LogType, open: make(map[string]*Session)}
+			st = newStream(src, rec.LogType)
 			a.streams[k] = st
 		}
 		a.last, a.lastKey = st, k
@@ -135,7 +191,7 @@ func (a *Assembler) Add(src Source, file string, rec *parser.Record) {
 	// Rows of one session mostly come in runs: try the last one first.
 	s := a.lastSess
 	if s == nil || !sameID(s.ID, rec.SessionID) || s.keyType != rec.LogType || !sameString(s.Source, src.Key) {
-		s = st.open[string(rec.SessionID)]
+		s = st.find(rec.SessionID)
 	}
 	if s != nil && rec.Seq == 0 && s.Last.File != file {
 		// The session starts again in another file (a copy of the same
@@ -148,7 +204,7 @@ func (a *Assembler) Add(src Source, file string, rec *parser.Record) {
 		s = newSession(&a.cache, src, rec.LogType, string(rec.SessionID))
 		s.state.order = a.order
 		a.order++
-		st.open[s.ID] = s
+		st.add(s)
 		a.nopen++
 		a.pushBack(s)
 		if a.nopen > a.opts.MaxOpen {
@@ -214,7 +270,7 @@ func (s *Session) streamType() parser.LogType { return s.keyType }
 
 func (a *Assembler) close(st *stream, s *Session, evicted bool) {
 	if st != nil {
-		delete(st.open, s.ID)
+		st.remove(s)
 	}
 	a.unlink(s)
 	a.nopen--
@@ -240,7 +296,7 @@ func (a *Assembler) Detach() []*Session {
 	sortByOrder(all)
 	for _, s := range all {
 		if st := a.streams[streamKey{s.Source, s.streamType()}]; st != nil {
-			delete(st.open, s.ID)
+			st.remove(s)
 		}
 		a.unlink(s)
 		a.nopen--

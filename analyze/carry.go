@@ -126,7 +126,7 @@ func (a *Assembler) Restore(c Carried, fields func(file string) []string) {
 	k := streamKey{c.Source.Key, c.LogType}
 	st := a.streams[k]
 	if st == nil {
-		st = &stream{src: c.Source, typ: c.LogType, open: make(map[string]*Session)}
+		st = newStream(c.Source, c.LogType)
 		a.streams[k] = st
 	}
 	a.last = nil
@@ -136,7 +136,7 @@ func (a *Assembler) Restore(c Carried, fields func(file string) []string) {
 	s := rebuild(c, fields, a.opts.rowCap(), a.texts)
 	s.state.order = a.order
 	a.order++
-	st.open[s.ID] = s
+	st.add(s)
 	a.nopen++
 	a.pushBack(s)
 	if s.state.ended {
