@@ -95,6 +95,7 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 				asm.Restore(c, sr.fieldsOf)
 			}
 		}
+		var rd *parser.Reader // one for every input, its buffers reused
 		for i, in := range ins {
 			if emitErr != nil {
 				break
@@ -105,7 +106,7 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 				o.prog.fileDone()
 				continue
 			}
-			fs, cp, ok := readOne(in, p, asm, sum.AddParseError, o.prog)
+			fs, cp, ok := readOne(in, p, asm, sum.AddParseError, o.prog, &rd)
 			if sr != nil {
 				sr.done(in, p, cp, fs.Last, ok)
 			}
@@ -240,6 +241,7 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 	results[0].current = true
 	for w := 0; w < o.jobs; w++ {
 		go func() {
+			var rd *parser.Reader // one for every input the worker reads
 			for i := range next {
 				r := results[i]
 				p := planOf(i)
@@ -267,7 +269,7 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 						} else {
 							r.more++
 						}
-					}, o.prog)
+					}, o.prog, &rd)
 					r.open = asm.Detach()
 				}
 				r.mu.Lock()
@@ -292,13 +294,14 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 	return read, held, emitErr
 }
 
-// readOne reads one input. A read error ends that input but keeps what was
+// readOne reads one input with *rdp, a Reader made on first use and reset
+// for each input after. A read error ends that input but keeps what was
 // read before it.
 //
 // p says where to start and stop: an incremental run goes on from the
 // last run's checkpoint and leaves an unfinished last line for the next.
 // The checkpoint returned is where this read stopped.
-func readOne(in inputs.Input, p plan, asm *analyze.Assembler, parseError func(error), prog *progress) (analyze.FileStats, parser.Checkpoint, bool) {
+func readOne(in inputs.Input, p plan, asm *analyze.Assembler, parseError func(error), prog *progress, rdp **parser.Reader) (analyze.FileStats, parser.Checkpoint, bool) {
 	fs := analyze.FileStats{Name: in.Name, Source: in.Source, LogType: in.LogType}
 	rc, err := in.Open()
 	if err != nil {
@@ -333,7 +336,15 @@ func readOne(in inputs.Input, p plan, asm *analyze.Assembler, parseError func(er
 		prog.skip(p.from.Offset)
 		src = io.LimitReader(f, end-p.from.Offset)
 	}
-	rd := parser.NewReader(prog.reader(src), in.Name)
+	// The reader of the input before is reused (its buffers are most of
+	// what a Reader allocates): nothing of what it returned is kept.
+	rd := *rdp
+	if rd == nil {
+		rd = parser.NewReader(prog.reader(src), in.Name)
+		*rdp = rd
+	} else {
+		rd.Reset(prog.reader(src), in.Name)
+	}
 	rd.DefaultLogType = in.LogType
 	var sp rowSpan
 	if p.from.Offset > 0 {
