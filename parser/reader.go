@@ -41,7 +41,7 @@ const (
 // Stats counts what a Reader has consumed. Rows = Records + Bad + Skipped.
 type Stats struct {
 	// Bytes consumed, line endings included. For a UTF-16 input it counts
-	// the input's bytes read so far (up to 64 KiB ahead of the last row).
+	// the input's bytes read so far (up to 128 KiB ahead of the last row).
 	Bytes   int64
 	Lines   int // physical lines
 	Rows    int // data rows (not header, not blank); a row spanning lines counts once, rows sharing a line count each
