@@ -179,7 +179,10 @@ func (a *Assembler) Open() int { return a.nopen }
 // Add feeds one record read from file (a name for positions) of src.
 func (a *Assembler) Add(src Source, file string, rec *parser.Record) {
 	st := a.last
-	if st == nil || rec.LogType != a.lastKey.typ || !sameString(src.Key, a.lastKey.source) {
+	if st == nil || rec.LogType != a.lastKey.typ || !samePointer(src.Key, a.lastKey.source) {
+		// (Compared by pointer: each file of a folder has its own string
+		// of the folder's key; the map finds the stream, and lastKey then
+		// has this file's string.)
 		k := streamKey{src.Key, rec.LogType}
 		st = a.streams[k]
 		if st == nil {
@@ -190,8 +193,11 @@ func (a *Assembler) Add(src Source, file string, rec *parser.Record) {
 	}
 	// Rows of one session mostly come in runs: try the last one first.
 	s := a.lastSess
-	if s == nil || !sameID(s.ID, rec.SessionID) || s.keyType != rec.LogType || !sameString(s.Source, src.Key) {
+	if s == nil || !sameID(s.ID, rec.SessionID) || s.keyType != rec.LogType || !samePointer(s.Source, src.Key) {
 		s = st.find(rec.SessionID)
+		if s != nil && !samePointer(s.Source, src.Key) {
+			s.Source = src.Key // the same key (the stream's), this file's string of it
+		}
 	}
 	if s != nil && rec.Seq == 0 && s.Last.File != file {
 		// The session starts again in another file (a copy of the same
@@ -234,10 +240,10 @@ func (a *Assembler) Add(src Source, file string, rec *parser.Record) {
 	}
 }
 
-// sameString is a == b, without comparing the bytes of a string with
-// itself: every row of a file gives the same Source.Key.
-func sameString(a, b string) bool {
-	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
+// samePointer reports whether a and b are the same string in memory: every
+// row of a file gives the same Source.Key.
+func samePointer(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
 }
 
 // sameID is id == string(b), two words compared for a session id as
