@@ -30,7 +30,7 @@ for run in "text -j$(nproc)" "json -j$(nproc)" "ndjson -j$(nproc)" "csv -j$(npro
   /usr/bin/time -f '%e %M' -o /tmp/logscan-bench.time "$bin" $exports -f "$1" "$2" --fail-on never "$dir" > /dev/null
   read -r secs rss < /tmp/logscan-bench.time
   awk -v b="$bytes" -v s="$secs" -v r="$rss" -v f="$1 $2" \
-    'BEGIN { printf "%-10s %7.2f s  %7.1f MB/s  peak RSS %6.1f MB\n", f, s, b/s/1e6, r/1024 }'
+    'BEGIN { printf "%-10s %7.2f s  %7.1f MB/s  peak RSS %6.1f MiB\n", f, s, b/s/1e6, r/1024 }'
 done
 echo "stages (go test -bench, same corpus; Scan is end to end, in process):"
 LOGSCAN_BENCH_DIR="$dir" go test -run XXX -bench 'ReaderFiles' -benchtime 2x ./parser | grep Benchmark
