@@ -72,7 +72,7 @@ func (s *Session) rawLine(pos Pos, b []byte) Line {
 // keepText keeps text the session holds as strings (a reply's code and
 // text, a message's ids and addresses) in its text buffer, and returns it
 // as a string read from the buffer in place. Text in the buffer is never
-// written again until the session is released, after Options.Emit has
+// written again until the session is reused, after Options.Emit has
 // returned; a full buffer is left as it is, for a new one. So the strings
 // stay right while the session is in use, and for ever once Keep (or
 // Redactor.Session) has let go of the buffer; what the checks, the summary
@@ -304,9 +304,9 @@ func (c *sessionCache) flush() {
 // strings of. Any other is reused whole, its replies, certificates and
 // buffers included: nothing refers to it any more, since the checks, the
 // summary and the writers copy what they keep. It is made ready for reuse
-// (recycle) by the goroutine that reuses it, not here: release runs on the
-// one that checks sessions, and what it wrote there the processor that
-// reads the next file would have to fetch back.
+// (recycle) by the goroutine that reuses it, not here: what release wrote
+// on the processor that checked the session, the one that builds the next
+// session in it would have to fetch back.
 func (s *Session) release(c *sessionCache) {
 	if s.kept {
 		s.raws = nil
