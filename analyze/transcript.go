@@ -63,9 +63,14 @@ func (s *Session) Transcript() ([]Line, int) {
 func (s *Session) ParsedTranscript() ([]Row, int) {
 	lines, dropped := s.Transcript()
 	out := make([]Row, len(lines))
+	var r *parser.Reader // one for every line
 	for i, l := range lines {
 		out[i].Line = l
-		r := parser.NewReader(strings.NewReader(l.Raw), l.Pos.File)
+		if r == nil {
+			r = parser.NewReader(strings.NewReader(l.Raw), l.Pos.File)
+		} else {
+			r.Reset(strings.NewReader(l.Raw), l.Pos.File)
+		}
 		if rec, err := r.Read(); err == nil {
 			out[i].Time, out[i].Event = rec.Time, rec.Event
 			out[i].Data, out[i].Context = string(rec.Data), string(rec.Context)

@@ -22,12 +22,29 @@ type lineReader struct {
 // each costly in a virtual machine) and as fast as 256 KiB.
 const lineBufSize = 128 << 10
 
-func newLineReader(src io.Reader) *lineReader {
-	return &lineReader{buf: make([]byte, lineBufSize), src: src}
+// bufSizeFor is the buffer's size for reading in, the Reader's own input:
+// lineBufSize, or less for a short input in memory (a transcript row, the
+// tail of a file), which reports its length.
+func bufSizeFor(in io.Reader) int {
+	if l, ok := in.(interface{ Len() int }); ok {
+		if n := l.Len(); n < lineBufSize/2 {
+			return max(n+n/2+64, 512) // UTF-16 decodes to at most 1.5× its bytes
+		}
+	}
+	return lineBufSize
 }
 
-func (l *lineReader) reset(src io.Reader) {
-	*l = lineReader{buf: l.buf, src: src}
+func newLineReader(src io.Reader, size int) *lineReader {
+	return &lineReader{buf: make([]byte, size), src: src}
+}
+
+// reset reads src from now on, with a buffer of at least size bytes.
+func (l *lineReader) reset(src io.Reader, size int) {
+	buf := l.buf
+	if len(buf) < size {
+		buf = make([]byte, size)
+	}
+	*l = lineReader{buf: buf, src: src}
 }
 
 // noCommas is readRow's count when it did not look for commas.

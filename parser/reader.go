@@ -117,7 +117,7 @@ type Reader struct {
 // input) is used only in errors and records.
 func NewReader(r io.Reader, name string) *Reader {
 	dec := newDecoder(r)
-	rd := &Reader{name: name, dec: dec, br: newLineReader(dec)}
+	rd := &Reader{name: name, dec: dec, br: newLineReader(dec, bufSizeFor(r))}
 	rd.setColumns(nil)
 	return rd
 }
@@ -129,7 +129,7 @@ func NewReader(r io.Reader, name string) *Reader {
 func (r *Reader) Reset(src io.Reader, name string) {
 	dec, br := r.dec, r.br
 	*dec = decoder{src: src, in: dec.in[:0], out: dec.out[:0]}
-	br.reset(dec)
+	br.reset(dec, bufSizeFor(src))
 	*r = Reader{
 		DefaultLogType: r.DefaultLogType, MaxLineBytes: r.MaxLineBytes,
 		MaxJoinLines: r.MaxJoinLines, Strict: r.Strict,
