@@ -232,7 +232,7 @@ func (a *Assembler) Add(src Source, file string, rec *parser.Record) {
 		// rows for replay, this first one included.
 		s.head = true
 		if maxRows == 0 {
-			s.transcript.add(rec.Raw, file, rec.Line, headMaxRows)
+			s.keepRow(rec.Raw, file, rec.Line, headMaxRows)
 		}
 	}
 	if s.state.ended {

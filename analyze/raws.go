@@ -168,11 +168,13 @@ func (s *Session) settleRaws() {
 	s.putRaws()
 }
 
-// maxSpareBuf bounds the text buffers a session leaves to the next, and
-// maxSpareRecipients its recipients' array.
+// maxSpareBuf bounds the text buffers a session leaves to the next,
+// maxSpareRecipients its recipients' array and maxSpareTranscript its
+// transcript's text.
 const (
 	maxSpareBuf        = 16 << 10
 	maxSpareRecipients = 256
+	maxSpareTranscript = 64 << 10
 )
 
 // putRaws keeps the evidence buffer's room for the next session.
@@ -206,6 +208,8 @@ type spares struct {
 	msgs      []Message // with msgStates, room for a few messages
 	msgStates []msgState
 	tos       []string // room for recipients (Session.toBuf)
+	tbuf      []byte   // with trows, room for a transcript (keepRow)
+	trows     []lineRef
 }
 
 const repliesCap = 16
@@ -347,6 +351,11 @@ func (s *Session) recycle() {
 	if cap(s.toBuf) <= maxSpareRecipients {
 		clear(s.toBuf)
 		sp.tos = s.toBuf[:0]
+	}
+	// A transcript's room (with Options.Transcripts): nothing outside the
+	// session refers to it (Transcript and the rest copy).
+	if t := &s.transcript; t.rows != nil && cap(t.buf) <= maxSpareTranscript && cap(t.rows) <= DefaultMaxRows {
+		sp.tbuf, sp.trows = t.buf[:0], t.rows[:0]
 	}
 	txt, ids := s.txt[:0], s.Findings
 	*s = Session{}

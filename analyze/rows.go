@@ -142,7 +142,7 @@ func (s *Session) add(rec *parser.Record, file string, maxRows int, texts *inter
 		s.End, s.endNS = rec.Time, ns
 	}
 	if maxRows > 0 {
-		s.transcript.add(rec.Raw, file, rec.Line, maxRows)
+		s.keepRow(rec.Raw, file, rec.Line, maxRows)
 	}
 	if s.Local == "" && len(rec.Local) > 0 {
 		s.Local = string(rec.Local)

@@ -37,6 +37,17 @@ type Row struct {
 	Context string
 }
 
+// keepRow adds a row to the session's transcript, in the room the session
+// reused left (spares) if it has none yet.
+func (s *Session) keepRow(raw []byte, file string, line, max int) {
+	t := &s.transcript
+	if t.rows == nil && s.spare.trows != nil {
+		t.buf, t.rows = s.spare.tbuf, s.spare.trows
+		s.spare.tbuf, s.spare.trows = nil, nil
+	}
+	t.add(raw, file, line, max)
+}
+
 func (t *transcript) add(raw []byte, file string, line, max int) {
 	if len(t.rows) >= max || len(t.buf)+len(raw) > 1<<30 {
 		t.dropped++
