@@ -25,7 +25,7 @@ exports="--connectors testdata/exports/inbound-connectors.json --accepted-domain
   --send-connectors testdata/exports/send-connectors-ok.txt --certificates testdata/exports/certificates.txt"
 # Each format with the default -j (all cores), then json on one core for
 # the ratio. Exit status 1 (findings) is expected: the corpus has failures.
-for run in "text -j$(nproc)" "json -j$(nproc)" "ndjson -j$(nproc)" "csv -j$(nproc)" "json -j1"; do
+for run in "text -j$(nproc)" "json -j$(nproc)" "ndjson -j$(nproc)" "csv -j$(nproc)" "html -j$(nproc)" "json -j1"; do
   set -- $run
   /usr/bin/time -f '%e %M' -o /tmp/logscan-bench.time "$bin" $exports -f "$1" "$2" --fail-on never "$dir" > /dev/null
   read -r secs rss < /tmp/logscan-bench.time
