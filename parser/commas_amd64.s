@@ -216,9 +216,37 @@ GLOBL quotes32<>(SB), RODATA|NOPTR, $32
 // quote, or -2 for more than 32 commas without a quote.
 //
 // Registers: SI b, BX len, DI ends, R12 count, R8 offset of the block,
-// R9 offset of the next block, R11 the bits of the block not looked at
-// yet (all but for the last, overlapping block), R14 the result once it
-// is -1 or -2, Y1 ',', Y4 '"', Y5 '\n'.
+// R9 offset of the next block, R11 the bits of the block still to look
+// at, R13 where the line ends in the block (-1: not in it), Y1 ',', Y4
+// '"', Y5 '\n'. Once n is known to be -1 or -2 it is stored at once, and
+// only the line ending is looked for.
+
+// LOADBLOCK loads the thirty-two bytes at R8 into Y2, or, when fewer are
+// left, the last thirty-two of b, with the bits of those looked at
+// already cleared from R11; R9 is where the next block begins.
+#define LOADBLOCK \
+	LEAQ 32(R8), R9; \
+	MOVQ R9, CX; \
+	SUBQ BX, CX; \
+	XORL AX, AX; \
+	CMPQ CX, AX; \
+	CMOVQLT AX, CX; \
+	SUBQ CX, R8; \
+	SUBQ CX, R9; \
+	MOVL $0xffffffff, R11; \
+	SHLL CX, R11; \
+	VMOVDQU (SI)(R8*1), Y2
+
+// ENDSLINE takes the line endings among the bits of AX: R13 is the first,
+// and R11 keeps only the bits before it.
+#define ENDSLINE \
+	BSFL AX, R13; \
+	MOVL AX, R10; \
+	NEGL R10; \
+	ANDL AX, R10; \
+	DECL R10; \
+	ANDL R10, R11
+
 TEXT ·scanRowAVX2(SB), NOSPLIT, $0-48
 	MOVQ b_base+0(FP), SI
 	MOVQ b_len+8(FP), BX
@@ -233,29 +261,14 @@ TEXT ·scanRowAVX2(SB), NOSPLIT, $0-48
 rblocks:
 	CMPQ R8, BX
 	JAE rnone
-	LEAQ 32(R8), R9
-	CMPQ R9, BX
-	JA rtail
-	VMOVDQU (SI)(R8*1), Y2
-	MOVL $0xffffffff, R11
-	JMP rblock
-rtail:
-	// rem = len - R8 bytes (1 to 31) are left: take the last thirty-two
-	// bytes of b, the first 32-rem of them looked at already.
-	MOVQ BX, CX
-	SUBQ R8, CX
-	NEGQ CX
-	ADDQ $32, CX
-	MOVL $0xffffffff, R11
-	SHLL CX, R11
-	LEAQ -32(BX), R8
-	MOVQ BX, R9
-	VMOVDQU (SI)(R8*1), Y2
-rblock:
+	LOADBLOCK
+	MOVQ $-1, R13
 	VPCMPEQB Y2, Y5, Y3
 	VPMOVMSKB Y3, AX
 	ANDL R11, AX
-	JNZ rlast
+	JZ rquotes
+	ENDSLINE
+rquotes:
 	VPCMPEQB Y2, Y4, Y3
 	VPMOVMSKB Y3, DX
 	ANDL R11, DX
@@ -278,56 +291,17 @@ rbits:
 	ANDL R10, DX
 	JMP rbits
 rnext:
+	TESTQ R13, R13
+	JGE rret
 	MOVQ R9, R8
 	JMP rblocks
 
-rlast:
-	// AX has the line endings among the bits not looked at; the first
-	// ends the line: only the bits before it count.
-	BSFL AX, R13
-	MOVL AX, R10
-	NEGL R10
-	ANDL AX, R10
-	DECL R10
-	ANDL R10, R11
-	VPCMPEQB Y2, Y4, Y3
-	VPMOVMSKB Y3, DX
-	ANDL R11, DX
-	JNZ rretquoted
-	VPCMPEQB Y2, Y1, Y3
-	VPMOVMSKB Y3, DX
-	ANDL R11, DX
-	POPCNTL DX, AX
-	ADDQ R12, AX
-	CMPQ AX, $32
-	JA rretmany
-rlbits:
-	TESTL DX, DX
-	JZ rret
-	BSFL DX, R10
-	ADDQ R8, R10
-	MOVL R10, (DI)(R12*4)
-	INCQ R12
-	LEAL -1(DX), R10
-	ANDL R10, DX
-	JMP rlbits
 rret:
-	ADDQ R8, R13
-	VZEROUPPER
-	MOVQ R13, nl+32(FP)
 	MOVQ R12, n+40(FP)
-	RET
-rretquoted:
+rretnl:
 	ADDQ R8, R13
 	VZEROUPPER
 	MOVQ R13, nl+32(FP)
-	MOVQ $-1, n+40(FP)
-	RET
-rretmany:
-	ADDQ R8, R13
-	VZEROUPPER
-	MOVQ R13, nl+32(FP)
-	MOVQ $-2, n+40(FP)
 	RET
 rnone:
 	VZEROUPPER
@@ -337,65 +311,34 @@ rnone:
 
 rquoted:
 	MOVQ $-1, n+40(FP)
-	MOVQ R9, R8
-	JMP rsearch
+	JMP rsnext
 rmany:
 	// Too many commas; a quote before the line ending still makes the
 	// line quoted.
 	MOVQ $-2, n+40(FP)
-	MOVQ R9, R8
+	JMP rsnext
 
-	// n is stored (-2 may still become -1, for a quote to come): look for
-	// the line ending only.
 rsearch:
 	CMPQ R8, BX
 	JAE rnone
-	LEAQ 32(R8), R9
-	CMPQ R9, BX
-	JA rstail
-	VMOVDQU (SI)(R8*1), Y2
-	MOVL $0xffffffff, R11
-	JMP rsblock
-rstail:
-	MOVQ BX, CX
-	SUBQ R8, CX
-	NEGQ CX
-	ADDQ $32, CX
-	MOVL $0xffffffff, R11
-	SHLL CX, R11
-	LEAQ -32(BX), R8
-	MOVQ BX, R9
-	VMOVDQU (SI)(R8*1), Y2
-rsblock:
+	LOADBLOCK
+	MOVQ $-1, R13
 	VPCMPEQB Y2, Y5, Y3
 	VPMOVMSKB Y3, AX
 	ANDL R11, AX
-	JNZ rsfound
+	JZ rsquotes
+	ENDSLINE
+rsquotes:
 	VPCMPEQB Y2, Y4, Y3
 	VPMOVMSKB Y3, DX
 	ANDL R11, DX
 	JZ rsnext
 	MOVQ $-1, n+40(FP)
 rsnext:
+	TESTQ R13, R13
+	JGE rretnl
 	MOVQ R9, R8
 	JMP rsearch
-rsfound:
-	BSFL AX, R13
-	MOVL AX, R10
-	NEGL R10
-	ANDL AX, R10
-	DECL R10
-	ANDL R10, R11
-	VPCMPEQB Y2, Y4, Y3
-	VPMOVMSKB Y3, DX
-	ANDL R11, DX
-	JZ rsret
-	MOVQ $-1, n+40(FP)
-rsret:
-	ADDQ R8, R13
-	VZEROUPPER
-	MOVQ R13, nl+32(FP)
-	RET
 
 DATA newlines32<>+0(SB)/8, $0x0a0a0a0a0a0a0a0a
 DATA newlines32<>+8(SB)/8, $0x0a0a0a0a0a0a0a0a
