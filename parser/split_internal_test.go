@@ -76,16 +76,21 @@ func TestSplitPlain(t *testing.T) {
 // length and position of commas and quotes around its sixteen-byte blocks,
 // and for more commas than it records.
 func TestIndexCommas(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
 	alphabets := [][]byte{[]byte("a,b,\xff\x2c\xac0"), []byte(",,,,,,,,a"), []byte("ab,\"c")}
+	randomLines(rand.New(rand.NewPCG(3, 4)), alphabets, 0, 130, 200, func(line []byte) { checkIndexCommas(t, line) })
+}
+
+// randomLines calls check with tries lines of each length in [from, to)
+// drawn from each alphabet.
+func randomLines(rng *rand.Rand, alphabets [][]byte, from, to, tries int, check func([]byte)) {
 	for _, alphabet := range alphabets {
-		for n := 0; n < 130; n++ {
-			for try := 0; try < 200; try++ {
+		for n := from; n < to; n++ {
+			for range tries {
 				line := make([]byte, n)
 				for i := range line {
 					line[i] = alphabet[rng.IntN(len(alphabet))]
 				}
-				checkIndexCommas(t, line)
+				check(line)
 			}
 		}
 	}
@@ -132,20 +137,9 @@ func TestScanRow(t *testing.T) {
 	if !hasAVX2() {
 		t.Skip("scanRow needs AVX2")
 	}
-	rng := rand.New(rand.NewPCG(5, 6))
 	alphabets := [][]byte{[]byte("a,b,\n\xff\x2c\xac0"), []byte(",,,,,,,,a\n"), []byte("ab,\"c\n"),
 		[]byte("abcdefg,"), []byte(",,,,,,,,,,,,,,,,,\""), []byte("aaaaaaaaaaaaaaaaaaaa\n")}
-	for _, alphabet := range alphabets {
-		for n := 32; n < 200; n++ {
-			for try := 0; try < 100; try++ {
-				b := make([]byte, n)
-				for i := range b {
-					b[i] = alphabet[rng.IntN(len(alphabet))]
-				}
-				checkScanRow(t, b)
-			}
-		}
-	}
+	randomLines(rand.New(rand.NewPCG(5, 6)), alphabets, 32, 200, 100, func(b []byte) { checkScanRow(t, b) })
 }
 
 func FuzzScanRow(f *testing.F) {
