@@ -265,7 +265,6 @@ func (c *Checker) record(s *Session, h hit) string {
 		f.Last = s.End
 	}
 	if f.Sessions <= evidenceSessions {
-		s.settleRaws() // quoted: the rows' text is wanted
 		n := 0
 		lines := h.lines
 		if h.reply != nil || h.cert != nil {
@@ -276,11 +275,11 @@ func (c *Checker) record(s *Session, h hit) string {
 			lines = append(append(lines, h.lines...), certLines(h.cert)...)
 		}
 		for _, l := range lines {
-			raw := s.lineRaw(l)
-			if raw == "" || n == evidenceLines {
+			if l.Raw == "" || n == evidenceLines {
 				continue
 			}
-			f.Evidence = append(f.Evidence, Evidence{Session: s.ID, Pos: l.Pos, Raw: raw})
+			// (A copy: the row's text is the session's, reused after it.)
+			f.Evidence = append(f.Evidence, Evidence{Session: s.ID, Pos: l.Pos, Raw: strings.Clone(l.Raw)})
 			n++
 		}
 	}
@@ -620,7 +619,7 @@ func certLines(c *Certificate) []Line {
 	return out
 }
 
-func replyLine(r *Reply) Line { return Line{Pos: r.Pos, Raw: r.Raw, ref: r.ref} }
+func replyLine(r *Reply) Line { return Line{Pos: r.Pos, Raw: r.Raw} }
 
 func replyString(r *Reply) string {
 	return strings.TrimSpace(fmt.Sprintf("%d %s %s", r.Code, r.Enhanced, r.Text))

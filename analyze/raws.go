@@ -6,71 +6,28 @@ import (
 )
 
 // The text a session keeps, the rows it keeps as evidence (certificate
-// rows, error replies, the banner, the TLS row ...) and the texts of its
-// replies, was a few dozen strings per session, and making each one as its
-// row was read was the largest share of the assembler's allocations.
-// Instead the text is copied into two buffers per session:
+// rows, error replies, the banner, the TLS row ...), the texts of its
+// replies and its messages' ids and addresses, was a few dozen strings per
+// session, and making each one as its row was read was the largest share
+// of the assembler's allocations. Instead the text is copied into one
+// buffer per session, and the strings are read from it in place
+// (keepText); the buffer's room serves the next session once this one has
+// been handed on.
 //
-//   - the evidence rows go to raws. Only the few sessions whose rows are
-//     wanted (the first sessions of each finding, which are quoted as
-//     evidence; sessions a report keeps or redacts) get strings, all in
-//     one allocation (settleRaws); for the others the buffer's room serves
-//     the next session once this one has been handed on (release);
-//   - the replies' codes and texts, and the messages' ids and addresses,
-//     go to txt, as strings read from it in place (keepText).
-//
-// Past maxKeptBuf bytes (a hostile session with millions of rows) text is
-// made into strings at once, as it was before, so a buffer stays small.
+// Past maxKeptBuf bytes at once (a hostile row) text is made into a string
+// of its own, so a buffer stays small.
 
-// rawRef locates kept text in a session's buffer until it becomes a
-// string; off is one past the start, so that the zero value means none.
-type rawRef struct{ off, n int32 }
-
-// in returns the text ref locates in all, the buffer made a string.
-func (ref rawRef) in(all string) string {
-	if ref.off == 0 {
-		return ""
-	}
-	return all[ref.off-1 : ref.off-1+ref.n]
-}
-
-// maxKeptBuf bounds each of a session's buffers.
+// maxKeptBuf bounds a session's text buffer.
 const maxKeptBuf = 64 << 10
-
-// keepIn appends b to *buf and says where, or, when the buffer is full,
-// returns b as a string.
-func keepIn(buf *[]byte, b []byte) (string, rawRef) {
-	if len(b) == 0 {
-		return "", rawRef{}
-	}
-	if len(*buf)+len(b) > maxKeptBuf {
-		return string(b), rawRef{}
-	}
-	off := len(*buf)
-	*buf = append(*buf, b...)
-	return "", rawRef{off: int32(off) + 1, n: int32(len(b))}
-}
-
-// keepRaw keeps the text of an evidence row.
-func (s *Session) keepRaw(b []byte) (string, rawRef) {
-	if s.raws == nil && len(b) > 0 {
-		if s.raws = s.spare.raws; s.raws != nil {
-			s.spare.raws = nil
-		} else {
-			s.raws = make([]byte, 0, 4<<10)
-		}
-	}
-	return keepIn(&s.raws, b)
-}
 
 // rawLine is a Line for a row kept as evidence.
 func (s *Session) rawLine(pos Pos, b []byte) Line {
-	raw, ref := s.keepRaw(b)
-	return Line{Pos: pos, Raw: raw, ref: ref}
+	return Line{Pos: pos, Raw: s.keepText(b)}
 }
 
-// keepText keeps text the session holds as strings (a reply's code and
-// text, a message's ids and addresses) in its text buffer, and returns it
+// keepText keeps text the session holds as strings (an evidence row, a
+// reply's code and text, a message's ids and addresses) in its text
+// buffer, and returns it
 // as a string read from the buffer in place. Text in the buffer is never
 // written again until the session is reused, after Options.Emit has
 // returned; a full buffer is left as it is, for a new one. So the strings
@@ -101,71 +58,8 @@ func (s *Session) ownTexts() { s.txt = nil }
 // Call it from Emit for a session that is kept; without it that text is
 // let go once Emit returns and the session is reused.
 func (s *Session) Keep() {
-	s.settleRaws()
 	s.ownTexts()
 	s.kept = true
-}
-
-// eachReply calls fn for every reply the session holds: those in the
-// slice and those held by pointer (the final reply, the last error, a
-// message's reply, a refused recipient's). A pointer may be to a reply past
-// the cap, or to a copy the slice left behind when it grew; fn may see a
-// reply more than once.
-func (s *Session) eachReply(fn func(r *Reply)) {
-	for i := range s.Replies {
-		fn(&s.Replies[i])
-	}
-	for _, r := range []*Reply{s.Final, s.state.lastErr} {
-		if r != nil {
-			fn(r)
-		}
-	}
-	for i := range s.Messages {
-		m := &s.Messages[i]
-		if m.Reply != nil {
-			fn(m.Reply)
-		}
-		for _, rf := range m.Refused {
-			if rf.Reply != nil {
-				fn(rf.Reply)
-			}
-		}
-	}
-}
-
-// settleRaws makes the strings of the kept rows, all in one, wherever the
-// session holds them, and keeps the buffer's room (putRaws).
-func (s *Session) settleRaws() {
-	if s.raws == nil {
-		return
-	}
-	all := string(s.raws)
-	s.rawAll = all
-	line := func(l *Line) {
-		if l.ref.off > 0 {
-			l.Raw = l.ref.in(all)
-		}
-	}
-	for _, c := range []*Certificate{s.LocalCert, s.RemoteCert} {
-		if c != nil {
-			for i := range c.Rows {
-				line(&c.Rows[i])
-			}
-		}
-	}
-	if s.TLS != nil {
-		line(&s.TLS.At)
-	}
-	line(&s.TLSErrorAt)
-	line(&s.ConnectErrorAt)
-	line(&s.SeenIPAt)
-	line(&s.GapTo)
-	s.eachReply(func(r *Reply) {
-		if r.ref.off > 0 {
-			r.Raw = r.ref.in(all)
-		}
-	})
-	s.putRaws()
 }
 
 // maxSpareBuf bounds the text buffers a session leaves to the next,
@@ -177,34 +71,16 @@ const (
 	maxSpareTranscript = 64 << 10
 )
 
-// putRaws keeps the evidence buffer's room for the next session.
-func (s *Session) putRaws() {
-	if s.raws != nil && cap(s.raws) <= maxSpareBuf {
-		s.spare.raws = s.raws[:0]
-	}
-	s.raws = nil
-}
-
-// lineRaw returns the text of l, a row of s or a copy of one made before
-// settleRaws.
-func (s *Session) lineRaw(l Line) string {
-	if l.Raw != "" || s.rawAll == "" {
-		return l.Raw
-	}
-	return l.ref.in(s.rawAll)
-}
-
 // spares is what a session handed on leaves to the one made from it next:
 // room for a dozen replies (a session to Exchange Online has about that
 // many), two certificates with room for the rows of the multi-row layout
-// (a header and up to seven attributes), the evidence buffer and room for
+// (a header and up to seven attributes) and room for
 // messages. Each is taken when the new session first needs it, so what it
 // holds (nil or not) is as if it were made anew.
 type spares struct {
 	replies   []Reply
 	certs     [2]*Certificate
 	ncerts    int
-	raws      []byte
 	msgs      []Message // with msgStates, room for a few messages
 	msgStates []msgState
 	tos       []string // room for recipients (Session.toBuf)
@@ -304,8 +180,7 @@ func (c *sessionCache) flush() {
 }
 
 // release is called once a session has been handed on (Options.Emit has
-// returned). A kept session only lets go of the evidence buffer Keep made
-// strings of. Any other is reused whole, its replies, certificates and
+// returned). A kept session stays as it is. Any other is reused whole, its replies, certificates and
 // buffers included: nothing refers to it any more, since the checks, the
 // summary and the writers copy what they keep. It is made ready for reuse
 // (recycle) by the goroutine that reuses it, not here: what release wrote
@@ -313,7 +188,6 @@ func (c *sessionCache) flush() {
 // session in it would have to fetch back.
 func (s *Session) release(c *sessionCache) {
 	if s.kept {
-		s.raws = nil
 		return
 	}
 	if poisonReleased {
@@ -331,7 +205,6 @@ var poisonReleased bool
 // session held and keeps the room of its replies, certificates, messages
 // and buffers for the next (spares).
 func (s *Session) recycle() {
-	s.putRaws()
 	sp := s.spare
 	// Only the slices' lengths are cleared: past them they hold nothing,
 	// as they were cleared when the session before had them.

@@ -230,8 +230,6 @@ func (r *Redactor) Session(s *Session) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.learnSession(s)
-	s.settleRaws() // its rows' text is redacted too
-	s.rawAll = ""  // and the original is not kept beside it
 
 	s.Source = r.path(s.Source)
 	s.Server = r.serverName(s.Server)

@@ -487,7 +487,7 @@ func (s *Session) reply(rec *parser.Record, pos Pos, texts *interner) {
 	r.Enhanced = s.keepText(enh)
 	r.Text = s.keepText(text)
 	if code >= 400 || p.cmd == cmdConnect || p.cmd == cmdEHLO || p.cmd == cmdStartTLS {
-		r.Raw, r.ref = s.keepRaw(rec.Raw) // evidence: failures, the banner, TLS offered or not
+		r.Raw = s.keepText(rec.Raw) // evidence: failures, the banner, TLS offered or not
 	}
 	// Replies never change once made, so a pointer into the slice stays
 	// right even after append moves it.
@@ -694,7 +694,7 @@ func (s *Session) info(rec *parser.Record, pos Pos, texts *interner) {
 		r := &Reply{Code: code, Command: cmdNames[cmdLocal], Pos: pos}
 		r.Enhanced = s.keepText(enh)
 		r.Text = s.keepText(t)
-		r.Raw, r.ref = s.keepRaw(rec.Raw)
+		r.Raw = s.keepText(rec.Raw)
 		s.state.lastErr = r
 	}
 }

@@ -57,7 +57,6 @@ type Reply struct {
 	Pos      Pos
 	// Raw is the row as logged, kept for error replies (code >= 400) only.
 	Raw string
-	ref rawRef
 }
 
 // TLS is a successful TLS negotiation.
@@ -159,9 +158,7 @@ type Session struct {
 
 	transcript transcript
 	tls        TLS                // TLS points here when the negotiation succeeded
-	raws       []byte             // the text of the evidence rows, until finish
 	spare      spares             // room left by the session this one reuses
-	rawAll     string             // raws as one string, once Keep made it
 	txt        []byte             // the text the session keeps (keepText)
 	toBuf      []string           // the messages' recipients (addRecipient)
 	attr       attributionReplies // the first failure replies of each attribution kind among Replies

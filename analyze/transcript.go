@@ -25,7 +25,6 @@ type lineRef struct {
 type Line struct {
 	Pos Pos
 	Raw string
-	ref rawRef // where Raw is while the session is being read
 }
 
 // Row is a transcript line taken apart for display.
@@ -94,7 +93,6 @@ func (s *Session) ParsedTranscript() ([]Row, int) {
 // Options.Transcripts, else the evidence rows (error replies, certificate
 // rows, TLS and connect results).
 func (s *Session) RawAt(p Pos) (string, bool) {
-	s.settleRaws()
 	for _, l := range s.evidence() {
 		if l.Pos == p {
 			return l.Raw, true
@@ -114,7 +112,6 @@ func (s *Session) DropTranscript() { s.transcript = transcript{} }
 
 // evidence lists the rows whose text the session keeps without a transcript.
 func (s *Session) evidence() []Line {
-	s.settleRaws()
 	var out []Line
 	for _, c := range []*Certificate{s.LocalCert, s.RemoteCert} {
 		if c != nil {
