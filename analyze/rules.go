@@ -739,15 +739,14 @@ func hitWith(id, key string, sev Severity, r *Reply, cert *Certificate, describe
 // certTrack follows the certificate presented on one connector of one
 // source, in the order sessions finish (close to time order).
 type certTrack struct {
-	key      string // source, log type and connector
-	hitKey   string // the finding key of the last change
-	linked   string // the hitKey whose finding points at this track
-	where    string
-	current  string // thumbprint (or subject) now presented
-	subject  map[string]string
-	stats    map[string]*useStats // by thumbprint
-	changes  []certChange
-	lastSeen time.Time
+	key     string // source, log type and connector
+	hitKey  string // the finding key of the last change
+	linked  string // the hitKey whose finding points at this track
+	where   string
+	current string // thumbprint (or subject) now presented
+	subject map[string]string
+	stats   map[string]*useStats // by thumbprint
+	changes []certChange
 }
 
 type useStats struct {
