@@ -237,8 +237,10 @@ func (r *Reader) Read() (*Record, error) {
 		if n == noCommas {
 			n = indexCommas(line, &r.ends)
 		}
-		if r.std && fix&fixBrEnd == 0 && n == numCols-1 && r.fillStd(line, no) {
-			return r.record(fix), nil
+		if r.std && fix&fixBrEnd == 0 {
+			if n == numCols-1 && r.fillStd(line, no) || n == commasQuoted && r.fillQuoted(line, no) {
+				return r.record(fix), nil
+			}
 		}
 		raw := line
 		if open := r.splitAt(line, n); open || fix&fixBrEnd != 0 {
@@ -704,6 +706,54 @@ func (r *Reader) fillStd(line []byte, no int) bool {
 	rec.Remote = line[e[colLocal]+1 : e[colRemote]]
 	rec.Data = line[e[colEvent]+1 : e[colData]]
 	rec.Context = line[e[colData]+1:]
+	return true
+}
+
+// fillQuoted is fillStd for a row whose data or context field is quoted
+// the way Exchange quotes a field with a comma in it (an issuer name, a TLS
+// line, a reply with a list): the whole field in quotes, no doubled quote
+// in it, no other quote in the row. The field then reads as the bytes
+// between its quotes, in place. It reports false for any other row, which
+// goes the general way.
+func (r *Reader) fillQuoted(line []byte, no int) bool {
+	q := bytes.IndexByte(line, '"')
+	if q < 0 {
+		return false
+	}
+	k := indexCommas(line[:q], &r.ends)
+	if k != colData && k != colContext {
+		return false
+	}
+	e := &r.ends
+	if q != int(e[k-1])+1 { // the quote opens the field
+		return false
+	}
+	c := bytes.IndexByte(line[q+1:], '"')
+	if c < 0 {
+		return false
+	}
+	c += q + 1 // the closing quote (a doubled quote fails the tests below)
+	if k == colContext {
+		if c != len(line)-1 || !r.fillStd(line, no) {
+			return false
+		}
+		r.rec.Context = line[q+1 : c]
+		return true
+	}
+	// The data field: a comma right after its closing quote, and a context
+	// with neither comma nor quote.
+	if c+1 >= len(line) || line[c+1] != ',' {
+		return false
+	}
+	rest := line[c+2:]
+	if bytes.IndexByte(rest, ',') >= 0 || bytes.IndexByte(rest, '"') >= 0 {
+		return false
+	}
+	e[colData] = int32(c + 1)
+	if !r.fillStd(line, no) {
+		return false
+	}
+	r.rec.Data = line[q+1 : c]
 	return true
 }
 
