@@ -41,6 +41,10 @@ type Options struct {
 	// sessions still open at the end can be carried to the next run
 	// (Session.Carry). Rows are let go when a session is handed on.
 	KeepRows bool
+	// Reuse, when set, is where the Assembler takes the sessions it
+	// builds in and leaves those it hands on: give one goroutine's
+	// Assemblers and its turns at a Stitcher the same (Stitcher.ReuseIn).
+	Reuse *Reuse
 }
 
 // headMaxRows bounds the rows kept of a head for replay.
@@ -156,7 +160,8 @@ type Assembler struct {
 	order      int64
 	evicted    int
 	texts      *interner
-	cache      sessionCache
+	cache      *sessionCache // own, or Options.Reuse's
+	own        sessionCache
 }
 
 // NewAssembler returns an Assembler.
@@ -167,7 +172,12 @@ func NewAssembler(opts Options) *Assembler {
 	if opts.MaxRows <= 0 {
 		opts.MaxRows = DefaultMaxRows
 	}
-	return &Assembler{opts: opts, maxRows: opts.rowCap(), streams: make(map[streamKey]*stream), texts: newInterner()}
+	a := &Assembler{opts: opts, maxRows: opts.rowCap(), streams: make(map[streamKey]*stream), texts: newInterner()}
+	a.cache = &a.own
+	if opts.Reuse != nil {
+		a.cache = &opts.Reuse.c
+	}
+	return a
 }
 
 // Evicted returns how many sessions were closed early to bound memory.
@@ -207,7 +217,7 @@ func (a *Assembler) Add(src Source, file string, rec *parser.Record) {
 		s = nil
 	}
 	if s == nil {
-		s = newSession(&a.cache, src, rec.LogType, string(rec.SessionID))
+		s = newSession(a.cache, src, rec.LogType, string(rec.SessionID))
 		s.state.order = a.order
 		a.order++
 		st.add(s)
@@ -287,7 +297,7 @@ func (a *Assembler) close(st *stream, s *Session, evicted bool) {
 		a.opts.Emit(s)
 	}
 	if !a.opts.KeepHeads { // a segment's sessions are handed on by a Stitcher
-		s.release(&a.cache)
+		s.release(a.cache)
 	}
 }
 
@@ -307,7 +317,7 @@ func (a *Assembler) Detach() []*Session {
 		a.unlink(s)
 		a.nopen--
 	}
-	a.cache.flush() // for the Assemblers of the next files
+	a.own.flush() // for the Assemblers of the next files (Options.Reuse's stays)
 	return all
 }
 

@@ -133,6 +133,13 @@ type sessionBatch struct {
 
 var fullBatches sync.Pool // of *sessionBatch
 
+// Reuse holds the sessions one goroutine has handed on, for it to build
+// new ones in (see Options.Reuse and Stitcher.ReuseIn): memory its
+// processor has in cache, where a session from another goroutine's
+// batch would have to be fetched. The zero value is ready; a Reuse must
+// not be used by two goroutines at once.
+type Reuse struct{ c sessionCache }
+
 // sessionCache is one goroutine's batch of sessions to reuse; the zero
 // value is ready, and a nil one makes new sessions.
 type sessionCache struct{ b *sessionBatch }

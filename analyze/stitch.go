@@ -23,7 +23,8 @@ type Stitcher struct {
 	texts   *interner
 	seq     int64 // orders kept sessions across files, as one Assembler would
 	evicted int
-	cache   sessionCache
+	cache   *sessionCache // own, or the one ReuseIn gave
+	own     sessionCache
 	again   replayer // parses heads' rows again (replay)
 }
 
@@ -42,7 +43,21 @@ func NewStitcher(opts Options) *Stitcher {
 	if opts.MaxRows <= 0 {
 		opts.MaxRows = DefaultMaxRows
 	}
-	return &Stitcher{opts: opts, open: map[stitchKey]*Session{}, texts: newInterner()}
+	st := &Stitcher{opts: opts, open: map[stitchKey]*Session{}, texts: newInterner()}
+	st.cache = &st.own
+	return st
+}
+
+// ReuseIn makes the Stitcher leave the sessions it hands on in r (nil: a
+// set of its own), until the next call. A goroutine taking its turn at the
+// Stitcher gives it the Reuse of its Assemblers: the session it builds
+// next is then the one just handed on, still in its processor's cache.
+func (st *Stitcher) ReuseIn(r *Reuse) {
+	if r == nil {
+		st.cache = &st.own
+		return
+	}
+	st.cache = &r.c
 }
 
 // Evicted returns how many sessions were closed early to bound memory.
@@ -143,7 +158,7 @@ func (st *Stitcher) emit(s *Session, evicted bool) {
 	if st.opts.Emit != nil {
 		st.opts.Emit(s)
 	}
-	s.release(&st.cache)
+	s.release(st.cache)
 }
 
 func (st *Stitcher) drop(k stitchKey) { delete(st.open, k) }

@@ -176,10 +176,11 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 	// finishFile stitches what is left of file i, current and read, and
 	// makes the next file current; when that one is read too, it goes on
 	// with it.
-	finishFile := func(i int) {
+	finishFile := func(i int, reuse *analyze.Reuse) {
 		for ; i < len(ins); i++ {
 			r := results[i]
 			stMu.Lock()
+			st.ReuseIn(reuse)
 			if stopped.Load() {
 				// An output failed and scan has returned: nothing more is
 				// stitched or counted.
@@ -242,11 +243,14 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 	for w := 0; w < o.jobs; w++ {
 		go func() {
 			var rd *parser.Reader // one for every input the worker reads
+			// The sessions this worker hands on (at its turns at the
+			// stitcher) are those it builds the next in.
+			reuse := new(analyze.Reuse)
 			for i := range next {
 				r := results[i]
 				p := planOf(i)
 				if p.act != skipUnchanged && !stopped.Load() {
-					wopts := analyze.Options{Transcripts: o.transcripts, KeepHeads: true, KeepRows: keepRows,
+					wopts := analyze.Options{Transcripts: o.transcripts, KeepHeads: true, KeepRows: keepRows, Reuse: reuse,
 						Emit: func(s *analyze.Session) {
 							r.mu.Lock()
 							if !r.current {
@@ -256,6 +260,7 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 							}
 							r.mu.Unlock()
 							stMu.Lock()
+							st.ReuseIn(reuse)
 							if !stopped.Load() {
 								stitchBacklog(r)
 								st.AddClosed(s)
@@ -277,7 +282,7 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 				current := r.current
 				r.mu.Unlock()
 				if current {
-					finishFile(i)
+					finishFile(i, reuse)
 				}
 			}
 		}()
@@ -289,6 +294,7 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 		// the stitcher no longer takes (only parsing is left).
 		return read, nil, emitErr
 	}
+	st.ReuseIn(nil) // the workers may still be about
 	finish(st.FlushIf, st.Flush, st.Hold)
 	sum.SetEvicted(st.Evicted())
 	return read, held, emitErr
