@@ -258,6 +258,7 @@ func (c *Checker) RestoreCertStates(states []CertState) {
 		}
 		c.changes[cs.Key] = t
 	}
+	c.lastTrack = groupMemo[*certTrack]{} // it may name an entry replaced
 }
 
 // FlushIf hands on, as they stand, the open sessions for which end

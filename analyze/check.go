@@ -77,6 +77,33 @@ type Checker struct {
 	firstFile  map[string]string                      // the first file given of each source
 	midway     map[string]*midway                     // sessions begun before the first file, by source
 	perRule    map[string]int                         // distinct findings per id
+	// The last answers of the lookups above made for every session:
+	// sessions come in runs of one connector and one certificate, and a
+	// key compared (its strings mostly shared) costs less than one built
+	// and hashed.
+	lastMatch struct {
+		k  matchKey
+		m  CertMatch
+		ok bool
+	}
+	lastTrack groupMemo[*certTrack]
+	lastUsage groupMemo[*usage]
+}
+
+// groupMemo is the last entry looked up by source, log type and
+// connector (a nil v: none yet).
+type groupMemo[V any] struct {
+	source, connector string
+	typ               parser.LogType
+	v                 V
+}
+
+func (g *groupMemo[V]) is(s *Session) bool {
+	return s.Source == g.source && s.LogType == g.typ && s.Connector == g.connector
+}
+
+func (g *groupMemo[V]) set(s *Session, v V) {
+	g.source, g.typ, g.connector, g.v = s.Source, s.LogType, s.Connector, v
 }
 
 // usage counts a connector's sessions, for the idle-sessions check.
@@ -477,14 +504,18 @@ func (c *Checker) match(s *Session, names []string, domains []parser.AcceptedDom
 		return MatchCertificate(names, c.cfg.Inbound, domains)
 	}
 	k := matchKey{s.LocalCert.Thumbprint, domains != nil, len(names), names[0]}
-	if m, ok := c.matches[k]; ok {
-		return m
+	if c.lastMatch.ok && c.lastMatch.k == k {
+		return c.lastMatch.m
 	}
-	m := MatchCertificate(names, c.cfg.Inbound, domains)
-	if len(c.matches) >= maxCached {
-		clear(c.matches)
+	m, ok := c.matches[k]
+	if !ok {
+		m = MatchCertificate(names, c.cfg.Inbound, domains)
+		if len(c.matches) >= maxCached {
+			clear(c.matches)
+		}
+		c.matches[k] = m
 	}
-	c.matches[k] = m
+	c.lastMatch.k, c.lastMatch.m, c.lastMatch.ok = k, m, true
 	return m
 }
 

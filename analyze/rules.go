@@ -772,11 +772,14 @@ func checkCertChanged(c *Checker, s *Session) {
 	if s.LocalCert == nil || certID(s.LocalCert) == "" {
 		return
 	}
-	kb := c.key.of(s.Source, s.LogType.String(), s.Connector)
-	t := c.changes[string(kb)]
-	if t == nil {
-		t = &certTrack{key: string(kb), where: where(s), subject: map[string]string{}, stats: map[string]*useStats{}}
-		c.changes[t.key] = t
+	t := c.lastTrack.v
+	if t == nil || !c.lastTrack.is(s) {
+		kb := c.key.of(s.Source, s.LogType.String(), s.Connector)
+		if t = c.changes[string(kb)]; t == nil {
+			t = &certTrack{key: string(kb), where: where(s), subject: map[string]string{}, stats: map[string]*useStats{}}
+			c.changes[t.key] = t
+		}
+		c.lastTrack.set(s, t)
 	}
 	id := certID(s.LocalCert)
 	if t.subject[id] != s.LocalCert.Subject {
@@ -894,11 +897,14 @@ func checkGap(c *Checker, s *Session) {
 // countUsage counts sessions per connector; idle-sessions is decided when
 // all are in (usageFindings).
 func countUsage(c *Checker, s *Session) {
-	k := c.key.of(s.Source, s.LogType.String(), s.Connector)
-	u := c.usage[string(k)]
-	if u == nil {
-		u = &usage{where: where(s), receive: s.LogType == parser.LogReceive}
-		c.usage[string(k)] = u
+	u := c.lastUsage.v
+	if u == nil || !c.lastUsage.is(s) {
+		k := c.key.of(s.Source, s.LogType.String(), s.Connector)
+		if u = c.usage[string(k)]; u == nil {
+			u = &usage{where: where(s), receive: s.LogType == parser.LogReceive}
+			c.usage[string(k)] = u
+		}
+		c.lastUsage.set(s, u)
 	}
 	u.total++
 	if s.Outcome == Idle {

@@ -193,6 +193,22 @@ type Summary struct {
 	norm       map[string]string
 	timeline   map[int64]*[numOutcomes]int // by unix minute (or hour)
 	hourly     bool
+	// The last answers of the lookups made for every session, which come
+	// in runs of one connector, one certificate and one minute.
+	lastConn struct {
+		src       Source
+		typ       parser.LogType
+		connector string
+		c         *ConnectorStats
+	}
+	lastCert [2]struct {
+		thumbprint, subject string
+		a                   *certAcc
+	}
+	lastMinute struct {
+		k int64
+		b *[numOutcomes]int
+	}
 }
 
 const numOutcomes = 6
@@ -209,6 +225,10 @@ func (s *Summary) countTime(t time.Time, o Outcome) {
 		unit = 3600
 	}
 	k := t.Unix() / unit
+	if lm := &s.lastMinute; lm.b != nil && lm.k == k {
+		lm.b[outcomeIndexOf(o)]++
+		return
+	}
 	b := s.timeline[k]
 	if b == nil {
 		if !s.hourly && len(s.timeline) >= maxMinuteBuckets {
@@ -222,7 +242,27 @@ func (s *Summary) countTime(t time.Time, o Outcome) {
 		b = new([numOutcomes]int)
 		s.timeline[k] = b
 	}
-	b[outcomeIndex[o]]++
+	s.lastMinute.k, s.lastMinute.b = k, b
+	b[outcomeIndexOf(o)]++
+}
+
+// outcomeIndexOf is outcomeIndex[o], without hashing.
+func outcomeIndexOf(o Outcome) int {
+	switch o {
+	case Rejected:
+		return 0
+	case Deferred:
+		return 1
+	case Failed:
+		return 2
+	case Incomplete:
+		return 3
+	case Idle:
+		return 4
+	case Delivered:
+		return 5
+	}
+	return 0 // as the map's zero
 }
 
 // coarsen turns the per-minute timeline into a per-hour one.
@@ -240,11 +280,13 @@ func (s *Summary) coarsen() {
 		}
 	}
 	s.timeline, s.hourly = hours, true
+	s.lastMinute.b = nil
 }
 
 type certAcc struct {
 	CertStats
-	connectors map[string]bool
+	connectors    map[string]bool
+	lastConnector string // the last put in connectors
 }
 
 // NewSummary returns an empty Summary.
@@ -316,27 +358,11 @@ func (s *Summary) AddSession(ss *Session) {
 		r.End = ss.End
 	}
 	src := Source{Key: ss.Source, Server: ss.Server, Service: ss.Service}
-	label, ok := s.labels[src]
-	if !ok {
-		label = src.Label()
-		if len(s.labels) < maxKeys {
-			s.labels[src] = label
-		}
-	}
-
-	ck := s.key.of(label, ss.LogType.String(), ss.Connector)
-	c := s.connectors[string(ck)]
-	if c == nil {
-		k := string(ck)
-		if len(s.connectors) >= maxKeys {
-			r.Truncated = true
-			k, label = "\x00other", "(others)"
-			c = s.connectors[k]
-		}
-		if c == nil {
-			c = &ConnectorStats{Server: label, LogType: ss.LogType, Connector: ss.Connector, ByOutcome: map[Outcome]int{}}
-			s.connectors[k] = c
-		}
+	lc := &s.lastConn
+	c := lc.c
+	if c == nil || lc.src != src || lc.typ != ss.LogType || lc.connector != ss.Connector {
+		c = s.connectorOf(src, ss)
+		lc.src, lc.typ, lc.connector, lc.c = src, ss.LogType, ss.Connector, c
 	}
 	c.Sessions++
 	c.ByOutcome[ss.Outcome]++
@@ -372,17 +398,25 @@ func (s *Summary) AddSession(ss *Session) {
 		if pc.c == nil || (pc.c.Thumbprint == "" && pc.c.Subject == "") {
 			continue
 		}
-		k := s.key.of(pc.role, pc.c.Thumbprint, pc.c.Subject)
-		a := s.certs[string(k)]
-		if a == nil {
-			if len(s.certs) >= maxKeys {
-				r.Truncated = true
-				continue
+		lc := &s.lastCert[0]
+		if pc.role == "remote" {
+			lc = &s.lastCert[1]
+		}
+		a := lc.a
+		if a == nil || lc.thumbprint != pc.c.Thumbprint || lc.subject != pc.c.Subject {
+			k := s.key.of(pc.role, pc.c.Thumbprint, pc.c.Subject)
+			a = s.certs[string(k)]
+			if a == nil {
+				if len(s.certs) >= maxKeys {
+					r.Truncated = true
+					continue
+				}
+				a = &certAcc{CertStats: CertStats{Role: pc.role, Subject: pc.c.Subject, Issuer: pc.c.Issuer,
+					Thumbprint: pc.c.Thumbprint, SANs: pc.c.SANs, NotAfter: pc.c.NotAfter, First: ss.Start, Example: ss.ID},
+					connectors: map[string]bool{}}
+				s.certs[string(k)] = a
 			}
-			a = &certAcc{CertStats: CertStats{Role: pc.role, Subject: pc.c.Subject, Issuer: pc.c.Issuer,
-				Thumbprint: pc.c.Thumbprint, SANs: pc.c.SANs, NotAfter: pc.c.NotAfter, First: ss.Start, Example: ss.ID},
-				connectors: map[string]bool{}}
-			s.certs[string(k)] = a
+			lc.thumbprint, lc.subject, lc.a = pc.c.Thumbprint, pc.c.Subject, a
 		}
 		// Layouts differ in what they log (the multi-row one has no dates,
 		// the thumbprint-only one no names): fill gaps from any session.
@@ -405,10 +439,38 @@ func (s *Summary) AddSession(ss *Session) {
 		if ss.End.After(a.Last) {
 			a.Last = ss.End
 		}
-		if len(a.connectors) < 50 {
+		if len(a.connectors) < 50 && a.lastConnector != ss.Connector {
 			a.connectors[ss.Connector] = true
+			a.lastConnector = ss.Connector
 		}
 	}
+}
+
+// connectorOf returns the stats of the session's connector, made on
+// first use.
+func (s *Summary) connectorOf(src Source, ss *Session) *ConnectorStats {
+	label, ok := s.labels[src]
+	if !ok {
+		label = src.Label()
+		if len(s.labels) < maxKeys {
+			s.labels[src] = label
+		}
+	}
+	ck := s.key.of(label, ss.LogType.String(), ss.Connector)
+	c := s.connectors[string(ck)]
+	if c == nil {
+		k := string(ck)
+		if len(s.connectors) >= maxKeys {
+			s.r.Truncated = true
+			k, label = "\x00other", "(others)"
+			c = s.connectors[k]
+		}
+		if c == nil {
+			c = &ConnectorStats{Server: label, LogType: ss.LogType, Connector: ss.Connector, ByOutcome: map[Outcome]int{}}
+			s.connectors[k] = c
+		}
+	}
+	return c
 }
 
 // normalized returns normalizeText(t), remembering recent answers: the
