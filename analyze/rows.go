@@ -244,21 +244,29 @@ func enhancedLen(b []byte) int {
 // verb returns the command word of an SMTP command line, upper-cased into
 // buf (commands are ASCII).
 func verb(d []byte, buf *[16]byte) (string, []byte) {
-	i := bytes.IndexByte(d, ' ')
-	w, arg := d, []byte(nil)
-	if i >= 0 {
-		w, arg = d[:i], bytes.TrimLeft(d[i+1:], " ")
-	}
-	if len(w) > len(buf) {
-		return "", arg
-	}
-	for j, c := range w {
+	// The word is upper-cased as it is looked for: verbs are a few
+	// letters, where a call to bytes.IndexByte costs more.
+	n := 0
+	for n < len(d) && d[n] != ' ' {
+		if n == len(buf) { // longer than any verb
+			i := bytes.IndexByte(d[n:], ' ')
+			if i < 0 {
+				return "", nil
+			}
+			return "", verbArg(d[n+i+1:])
+		}
+		c := d[n]
 		if c >= 'a' && c <= 'z' {
 			c -= 'a' - 'A'
 		}
-		buf[j] = c
+		buf[n] = c
+		n++
 	}
-	u := buf[:len(w)]
+	var arg []byte
+	if n < len(d) {
+		arg = verbArg(d[n+1:])
+	}
+	u := buf[:n]
 	// The verbs the session follows, without a string per command row
 	// (a switch on constants compares without allocating).
 	switch string(u) {
@@ -290,6 +298,15 @@ func verb(d []byte, buf *[16]byte) (string, []byte) {
 		return "XEXCH50", arg
 	}
 	return string(u), arg
+}
+
+// verbArg is what follows a verb and its space, without leading spaces
+// (nil when nothing is left, as bytes.TrimLeft returns).
+func verbArg(b []byte) []byte {
+	if b = trimSpaces(b); len(b) == 0 {
+		return nil
+	}
+	return b
 }
 
 func (s *Session) command(d []byte, texts *interner) {

@@ -9,6 +9,7 @@ import (
 	"math/bits"
 	"strconv"
 	"time"
+	"unsafe"
 )
 
 // Column indexes of the standard nine fields.
@@ -761,10 +762,16 @@ func (r *Reader) fillQuoted(line []byte, no int) bool {
 // fields.
 func (r *Reader) begin(raw []byte, no int) *Record {
 	rec := &r.rec
-	rec.File = r.name
+	// File and Header are written only when they change: each store of a
+	// pointer is a write barrier while the collector marks.
+	if unsafe.StringData(rec.File) != unsafe.StringData(r.name) || len(rec.File) != len(r.name) {
+		rec.File = r.name
+	}
 	rec.Line = no
 	rec.Raw = raw
-	rec.Header = r.hdr
+	if rec.Header != r.hdr {
+		rec.Header = r.hdr
+	}
 	rec.LogType = r.DefaultLogType
 	if r.hdr != nil {
 		rec.LogType = r.hdr.LogType
