@@ -88,6 +88,44 @@ type Checker struct {
 	}
 	lastTrack groupMemo[*certTrack]
 	lastUsage groupMemo[*usage]
+	lastIP    struct {
+		ip   string
+		conn *parser.InboundConnector
+		ok   bool
+	}
+}
+
+// matchIP is MatchIP against the IP-based inbound connectors, the last
+// answer remembered (a server's sessions are seen from one address).
+func (c *Checker) matchIP(ip string) *parser.InboundConnector {
+	if l := &c.lastIP; !l.ok || l.ip != ip {
+		l.ip, l.conn, l.ok = ip, MatchIP(ip, c.ipConns), true
+	}
+	return c.lastIP.conn
+}
+
+// namesCovered reports whether one of names (localNames') is under an
+// accepted domain, and the coverage of the first; worked out once per
+// certificate, with its names.
+func (c *Checker) namesCovered(names []string) (covered bool, first Coverage, firstName string) {
+	l := &c.lastNames
+	if l.covKnown && len(names) > 0 && len(l.names) > 0 && &names[0] == &l.names[0] {
+		return l.covered, l.first, l.firstName
+	}
+	for i, n := range names {
+		cov := c.coverage(n)
+		if i == 0 {
+			first, firstName = cov, n
+		}
+		if cov.Covered {
+			covered = true
+			break
+		}
+	}
+	if len(names) > 0 && len(l.names) > 0 && &names[0] == &l.names[0] {
+		l.covered, l.first, l.firstName, l.covKnown = covered, first, firstName, true
+	}
+	return covered, first, firstName
 }
 
 // groupMemo is the last entry looked up by source, log type and
@@ -599,6 +637,10 @@ type lastNames struct {
 	sans                []string
 	names               []string
 	ok                  bool
+	// namesCovered's answer for names, once known
+	covKnown, covered bool
+	first             Coverage
+	firstName         string
 }
 
 func (l *lastNames) is(c *Certificate) bool {

@@ -58,6 +58,7 @@ func TestMemosMatchLookups(t *testing.T) {
 		sumMemo.AddSession(s)
 		fresh.Check(s)
 		fresh.lastMatch.ok, fresh.lastTrack, fresh.lastUsage = false, groupMemo[*certTrack]{}, groupMemo[*usage]{}
+		fresh.lastIP.ok, fresh.lastNames.covKnown = false, false
 		sumFresh.AddSession(s)
 		sumFresh.lastConn.c, sumFresh.lastMinute.b = nil, nil
 		sumFresh.lastCert[0].a, sumFresh.lastCert[1].a = nil, nil

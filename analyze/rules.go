@@ -369,19 +369,7 @@ func checkCertDomain(c *Checker, s *Session) {
 	if len(names) == 0 {
 		return
 	}
-	var covered bool
-	var first Coverage
-	var firstName string
-	for i, n := range names {
-		cov := c.coverage(n)
-		if i == 0 {
-			first, firstName = cov, n
-		}
-		if cov.Covered {
-			covered = true
-			break
-		}
-	}
+	covered, first, firstName := c.namesCovered(names)
 	if !covered {
 		h := hitWith("cert-domain-not-accepted", "cert:", Error, nil, s.LocalCert, func() (string, string, string, string) {
 			expl := fmt.Sprintf("%s presented %s, but none of its names is under one of your accepted domains (%s). Exchange Online attributes by certificate only through a name under an accepted domain, and answers relayed mail with 550 5.7.64 ATTR36 otherwise.",
@@ -436,7 +424,7 @@ func checkSenderIP(c *Checker, s *Session) {
 			return // attributed by certificate
 		}
 	}
-	if MatchIP(s.SeenIP, c.ipConns) != nil {
+	if c.matchIP(s.SeenIP) != nil {
 		return
 	}
 	sev := Warning
