@@ -86,9 +86,11 @@ type Checker struct {
 		m  CertMatch
 		ok bool
 	}
-	lastTrack groupMemo[*certTrack]
-	lastUsage groupMemo[*usage]
-	lastIP    struct {
+	lastTrack  groupMemo[*certTrack]
+	lastUsage  groupMemo[*usage]
+	recent     [8]recentHit // the findings hit last (recentFound)
+	nextRecent int
+	lastIP     struct {
 		ip   string
 		conn *parser.InboundConnector
 		ok   bool
@@ -290,27 +292,12 @@ const maxKeysPerRule = 200
 // lines on the stack, where they were two fifths of the checks' garbage.
 // It returns the finding's id.
 func (c *Checker) record(s *Session, h hit) string {
-	kb := c.findingKey(h)
-	fd := c.found[string(kb)]
-	if fd == nil && c.perRule[h.id] >= maxKeysPerRule {
-		k := h.id + "\x00\x00other"
-		if fd = c.found[k]; fd == nil {
-			id := strings.Clone(h.id)
-			fd = &found{order: c.order, f: Finding{ID: id, Key: "other", Severity: h.severity,
-				Title: "More findings of this kind", Explanation: fmt.Sprintf("More than %d distinct cases of %s; the rest are counted here.", maxKeysPerRule, id),
-				Remedy: "See the findings of this id above; the JSON output lists the sessions.", Link: "https://learn.microsoft.com/en-us/exchange/mail-flow/connectors/protocol-logging"}}
-			c.order++
-			c.found[k] = fd
-		}
-	}
+	fd := c.recentFound(h)
 	if fd == nil {
-		id := strings.Clone(h.id)
-		c.perRule[id]++
-		title, expl, remedy, link := h.describe()
-		fd = &found{order: c.order, f: Finding{ID: id, Key: h.key + h.key2, Severity: h.severity, Title: title,
-			Explanation: expl, Remedy: remedy, Link: link}}
-		c.order++
-		c.found[string(c.findingKey(h))] = fd
+		fd = c.lookup(h)
+		// (Copies: a hit's keys may be the session's text, reused after it.)
+		c.recent[c.nextRecent] = recentHit{strings.Clone(h.id), strings.Clone(h.key), strings.Clone(h.key2), fd}
+		c.nextRecent = (c.nextRecent + 1) % len(c.recent)
 	}
 	f := &fd.f
 	if h.severity > f.Severity {
@@ -349,6 +336,54 @@ func (c *Checker) record(s *Session, h hit) string {
 		}
 	}
 	return f.ID
+}
+
+// lookup returns h's finding, made on its first hit (or the rule's
+// "other" finding, past maxKeysPerRule of them).
+func (c *Checker) lookup(h hit) *found {
+	kb := c.findingKey(h)
+	fd := c.found[string(kb)]
+	if fd == nil && c.perRule[h.id] >= maxKeysPerRule {
+		k := h.id + "\x00\x00other"
+		if fd = c.found[k]; fd == nil {
+			id := strings.Clone(h.id)
+			fd = &found{order: c.order, f: Finding{ID: id, Key: "other", Severity: h.severity,
+				Title: "More findings of this kind", Explanation: fmt.Sprintf("More than %d distinct cases of %s; the rest are counted here.", maxKeysPerRule, id),
+				Remedy: "See the findings of this id above; the JSON output lists the sessions.", Link: "https://learn.microsoft.com/en-us/exchange/mail-flow/connectors/protocol-logging"}}
+			c.order++
+			c.found[k] = fd
+		}
+	}
+	if fd == nil {
+		id := strings.Clone(h.id)
+		c.perRule[id]++
+		title, expl, remedy, link := h.describe()
+		fd = &found{order: c.order, f: Finding{ID: id, Key: h.key + h.key2, Severity: h.severity, Title: title,
+			Explanation: expl, Remedy: remedy, Link: link}}
+		c.order++
+		c.found[string(c.findingKey(h))] = fd
+	}
+	return fd
+}
+
+// recentHit is a finding recently hit, by its rule's id and keys.
+type recentHit struct {
+	id, key, key2 string
+	fd            *found
+}
+
+// recentFound returns h's finding if it is among the last few hit:
+// sessions hit the same few findings one after another, and comparing
+// their keys (the same strings, mostly) costs less than building and
+// hashing one.
+func (c *Checker) recentFound(h hit) *found {
+	for i := range c.recent {
+		r := &c.recent[i]
+		if r.fd != nil && r.id == h.id && r.key == h.key && r.key2 == h.key2 {
+			return r.fd
+		}
+	}
+	return nil
 }
 
 // findingKey builds the key of h's finding in c.found: the id, a zero

@@ -5,8 +5,10 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"sort"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/logscan/logscan/internal/synth"
 	"github.com/logscan/logscan/parser"
@@ -58,7 +60,7 @@ func TestMemosMatchLookups(t *testing.T) {
 		sumMemo.AddSession(s)
 		fresh.Check(s)
 		fresh.lastMatch.ok, fresh.lastTrack, fresh.lastUsage = false, groupMemo[*certTrack]{}, groupMemo[*usage]{}
-		fresh.lastIP.ok, fresh.lastNames.covKnown = false, false
+		fresh.lastIP.ok, fresh.lastNames.covKnown, fresh.recent = false, false, [8]recentHit{}
 		sumFresh.AddSession(s)
 		sumFresh.lastConn.c, sumFresh.lastMinute.b = nil, nil
 		sumFresh.lastCert[0].a, sumFresh.lastCert[1].a = nil, nil
@@ -108,4 +110,28 @@ func mustOpen(t *testing.T, name string) io.Reader {
 		t.Fatal(err)
 	}
 	return bytes.NewReader(b)
+}
+
+// The findings hit last are remembered by copies of their keys: a key
+// read from a session's text, which the next session rewrites, still
+// names its own finding.
+func TestRecentFindingsKeepTheirKeys(t *testing.T) {
+	c := NewChecker(Config{})
+	describe := func() (string, string, string, string) { return "t", "e", "r", "l" }
+	buf := []byte("reply text A")
+	fromSession := unsafe.String(&buf[0], len(buf))
+	c.record(nil, hit{id: "response-rejected", key: fromSession, describe: describe})
+	copy(buf, "reply text B") // the session's buffer, reused
+	c.record(nil, hit{id: "response-rejected", key: "reply text B", describe: describe})
+	c.record(nil, hit{id: "response-rejected", key: "reply text A", describe: describe})
+	c.record(nil, hit{id: "response-rejected", key: "reply text A", key2: "/2", describe: describe})
+	c.record(nil, hit{id: "response-deferred", key: "reply text A", key2: "/2", describe: describe})
+	var keys []string
+	for _, fd := range c.found {
+		keys = append(keys, fd.f.Key)
+	}
+	sort.Strings(keys)
+	if !reflect.DeepEqual(keys, []string{"reply text A", "reply text A/2", "reply text A/2", "reply text B"}) {
+		t.Fatalf("findings %q, want one for each id and key", keys)
+	}
 }
