@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"math/bits"
 	"sort"
 	"strconv"
 	"strings"
@@ -84,38 +85,49 @@ const (
 
 // attrMarks looks for the words of the attribution rules in one pass over
 // s (each failure reply of every session goes through it): every one of
-// them has "attr" in it.
+// them has "attr" in it. It finds each 'r' (or 'R') eight bytes at a time
+// and looks at the letters before it: failure texts are English, with an
+// 'a' in most runs of eight bytes but an 'r' in few.
 func attrMarks(s string) int {
+	const low7 = 0x7f7f7f7f7f7f7f7f
 	m := 0
-	for i := 0; i+4 <= len(s); i++ {
-		if i+8 <= len(s) && !hasA(s[i:i+8]) {
-			i += 7 // none of these eight starts a word
-			continue
+	i := 3 // an 'r' ends "attr": three letters come before it
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		x := (w | 0x2020202020202020) ^ 0x7272727272727272 // a zero byte where 'r' or 'R' was
+		// The high bit of each zero byte of x, exactly (no borrow crosses
+		// bytes): those are the r's.
+		for r := ^((x&low7 + low7) | x | low7); r != 0; r &= r - 1 {
+			m |= attrAt(s, i+bits.TrailingZeros64(r)>>3)
 		}
-		if s[i]|0x20 != 'a' || s[i+1]|0x20 != 't' || s[i+2]|0x20 != 't' || s[i+3]|0x20 != 'r' {
-			continue
-		}
-		m |= markATTR
-		if rest := s[i+4:]; len(rest) >= 2 && rest[0] == '3' && (rest[1] == '5' || rest[1] == '6') {
-			if rest[1] == '5' {
-				m |= markATTR35
-			} else {
-				m |= markATTR36
-			}
-		} else if i >= 6 && strings.EqualFold(s[i-6:i], "tenant") && len(rest) >= 7 && strings.EqualFold(rest[:7], "ibution") {
-			m |= markTenant
+	}
+	for ; i < len(s); i++ {
+		if s[i]|0x20 == 'r' {
+			m |= attrAt(s, i)
 		}
 	}
 	return m
 }
 
-// hasA reports whether one of the eight bytes of b is 'a' or 'A'.
-func hasA(b string) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-	x := (w | 0x2020202020202020) ^ 0x6161616161616161 // a zero byte where 'a' or 'A' was
-	return (x-ones)&^x&highs != 0
+// attrAt returns the marks of the word at the 'r' s[j] (j >= 3) ends, if
+// it ends "attr".
+func attrAt(s string, j int) int {
+	if s[j-3]|0x20 != 'a' || s[j-2]|0x20 != 't' || s[j-1]|0x20 != 't' {
+		return 0
+	}
+	m := markATTR
+	i, rest := j-3, s[j+1:]
+	if len(rest) >= 2 && rest[0] == '3' && (rest[1] == '5' || rest[1] == '6') {
+		if rest[1] == '5' {
+			m |= markATTR35
+		} else {
+			m |= markATTR36
+		}
+	} else if i >= 6 && strings.EqualFold(s[i-6:i], "tenant") && len(rest) >= 7 && strings.EqualFold(rest[:7], "ibution") {
+		m |= markTenant
+	}
+	return m
 }
 
 // certContext describes what the session presented, for explanations.

@@ -142,3 +142,29 @@ func TestRecipientsShareArray(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAttrMarks reads the failure texts Exchange Online answers
+// with, as every failure reply of every session is read.
+func BenchmarkAttrMarks(b *testing.B) {
+	texts := []string{
+		"TenantAttribution; Relay Access Denied [AM2PEPF0001C716.eurprd02.prod.outlook.com]",
+		"Mail sent to the wrong Office 365 region. ATTR35. For more information please go to https://go.microsoft.com/fwlink/?linkid=865268 [DB5PEPF00014B8F.eurprd08.prod.outlook.com]",
+		"Relay Access Denied ATTR36. For more information please go to https://go.microsoft.com/fwlink/?LinkId=869023 [DB5PEPF00014B8F.eurprd08.prod.outlook.com]",
+		"Service unavailable, Client host [203.0.113.10] blocked using Spamhaus",
+	}
+	n := 0
+	for _, t := range texts {
+		n += len(t)
+	}
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	m := 0
+	for b.Loop() {
+		for _, t := range texts {
+			m |= attrMarks(t)
+		}
+	}
+	if m == 0 {
+		b.Fatal("nothing found")
+	}
+}
