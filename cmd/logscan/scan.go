@@ -127,10 +127,11 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 	// not stitched yet, the current one. That worker stitches each of its
 	// sessions as it ends, on the processor that has just built it; the
 	// worker of a later file keeps its ended sessions until its file
-	// becomes current. A file finished while not current is stitched by
-	// the worker that makes it current. So at most one file's ended
-	// sessions wait in memory per worker, and no goroutine but the workers
-	// touches a session.
+	// becomes current, and then stitches them itself, on the processor
+	// that built them (their lines may still be in its cache; another's
+	// would fetch every one: the checks cost twice as much there). So at
+	// most one file's ended sessions wait in memory per worker, and no
+	// goroutine but the workers touches a session.
 	type result struct {
 		fs   analyze.FileStats
 		cp   parser.Checkpoint
@@ -143,10 +144,11 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 		current bool               // the stitcher has come to this file
 		done    bool               // its worker has read it to the end
 		closed  []*analyze.Session // ended, not stitched yet
+		turn    chan struct{}      // closed when the file becomes current after it was read
 	}
 	results := make([]*result, len(ins))
 	for i := range results {
-		results[i] = &result{}
+		results[i] = &result{turn: make(chan struct{})}
 	}
 	st := analyze.NewStitcher(opts)
 	if sr != nil {
@@ -174,55 +176,53 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 		}
 	}
 	// finishFile stitches what is left of file i, current and read, and
-	// makes the next file current; when that one is read too, it goes on
-	// with it.
+	// makes the next file current; when that one is read too, its worker
+	// (waiting for its turn) goes on with it.
 	finishFile := func(i int, reuse *analyze.Reuse) {
-		for ; i < len(ins); i++ {
-			r := results[i]
-			stMu.Lock()
-			st.ReuseIn(reuse)
-			if stopped.Load() {
-				// An output failed and scan has returned: nothing more is
-				// stitched or counted.
-			} else if planOf(i).act == skipUnchanged {
-				o.prog.skip(ins[i].Size)
-				o.prog.fileDone()
-			} else {
-				stitchBacklog(r)
-				if sr != nil {
-					sr.done(ins[i], planOf(i), r.cp, r.fs.Last, r.ok)
-				}
-				for _, e := range r.errs {
-					sum.AddParseError(e)
-				}
-				sum.AddErrorCount(r.more)
-				sum.AddFile(r.fs)
-				st.AddOpen(r.open)
-				o.prog.fileDone()
-				if r.ok {
-					read++
-				}
+		r := results[i]
+		stMu.Lock()
+		st.ReuseIn(reuse)
+		if stopped.Load() {
+			// An output failed and scan has returned: nothing more is
+			// stitched or counted.
+		} else if planOf(i).act == skipUnchanged {
+			o.prog.skip(ins[i].Size)
+			o.prog.fileDone()
+		} else {
+			stitchBacklog(r)
+			if sr != nil {
+				sr.done(ins[i], planOf(i), r.cp, r.fs.Last, r.ok)
 			}
-			if emitErr != nil && !stopped.Load() {
-				stopped.Store(true)
-				close(quit)
+			for _, e := range r.errs {
+				sum.AddParseError(e)
 			}
-			stMu.Unlock()
-			results[i] = nil
-			<-slots
-			if i+1 == len(ins) {
-				close(allDone)
-				return
-			}
-			n := results[i+1]
-			n.mu.Lock()
-			n.current = true
-			done := n.done
-			n.mu.Unlock()
-			if !done {
-				return // its worker goes on with it
+			sum.AddErrorCount(r.more)
+			sum.AddFile(r.fs)
+			st.AddOpen(r.open)
+			o.prog.fileDone()
+			if r.ok {
+				read++
 			}
 		}
+		if emitErr != nil && !stopped.Load() {
+			stopped.Store(true)
+			close(quit)
+		}
+		stMu.Unlock()
+		results[i] = nil
+		<-slots
+		if i+1 == len(ins) {
+			close(allDone)
+			return
+		}
+		n := results[i+1]
+		n.mu.Lock()
+		n.current = true
+		done := n.done
+		n.mu.Unlock()
+		if done {
+			close(n.turn)
+		} // else its worker finds it current when it has read it
 	}
 	go func() {
 		defer close(next)
@@ -281,9 +281,14 @@ func scan(ins []inputs.Input, sum *analyze.Summary, checker *analyze.Checker, o 
 				r.done = true
 				current := r.current
 				r.mu.Unlock()
-				if current {
-					finishFile(i, reuse)
+				if !current {
+					select {
+					case <-r.turn:
+					case <-quit:
+						continue // an output failed: nothing more is stitched
+					}
 				}
+				finishFile(i, reuse)
 			}
 		}()
 	}
