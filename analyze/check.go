@@ -111,7 +111,8 @@ func (c *Checker) matchIP(ip string) *parser.InboundConnector {
 // certificate, with its names.
 func (c *Checker) namesCovered(names []string) (covered bool, first Coverage, firstName string) {
 	l := &c.lastNames
-	if l.covKnown && len(names) > 0 && len(l.names) > 0 && &names[0] == &l.names[0] {
+	mine := len(names) > 0 && len(l.names) > 0 && &names[0] == &l.names[0] // the names l remembers
+	if mine && l.covKnown {
 		return l.covered, l.first, l.firstName
 	}
 	for i, n := range names {
@@ -124,7 +125,7 @@ func (c *Checker) namesCovered(names []string) (covered bool, first Coverage, fi
 			break
 		}
 	}
-	if len(names) > 0 && len(l.names) > 0 && &names[0] == &l.names[0] {
+	if mine {
 		l.covered, l.first, l.firstName, l.covKnown = covered, first, firstName, true
 	}
 	return covered, first, firstName

@@ -1,12 +1,6 @@
 package analyze
 
-import (
-	"io"
-	"strings"
-	"testing"
-
-	"github.com/logscan/logscan/parser"
-)
+import "testing"
 
 // twoSessions is two sessions one after the other: the second begins
 // after the first has ended.
@@ -18,23 +12,6 @@ const twoSessions = `2024-03-05T20:00:00.000Z,C,08DC3C801C400001,0,10.0.0.5:1,52
 2024-03-05T20:00:01.002Z,C,08DC3C801C400002,2,10.0.0.5:2,52.101.1.1:25,-,,Local
 `
 
-func feedLog(t *testing.T, a *Assembler, log string) {
-	t.Helper()
-	r := parser.NewReader(strings.NewReader(log), "SEND20240305-1.LOG")
-	r.DefaultLogType = parser.LogSend
-	src := SourceOf("SEND20240305-1.LOG")
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			return
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		a.Add(src, "SEND20240305-1.LOG", rec)
-	}
-}
-
 // A session handed on through a Reuse is the one the next session is
 // built in, whether an Assembler or a Stitcher handed it on; without
 // one (ReuseIn(nil)) the Stitcher keeps it apart.
@@ -44,7 +21,7 @@ func TestReuseBuildsInTheLastSessionHandedOn(t *testing.T) {
 	emit := func(s *Session) { ids = append(ids, s.ID); got = append(got, s) }
 
 	var r Reuse
-	feedLog(t, NewAssembler(Options{Reuse: &r, Emit: emit}), twoSessions)
+	assemble(t, "SEND20240305-1.LOG", twoSessions, Options{Reuse: &r, Emit: emit})
 	if len(got) != 2 || got[0] != got[1] || ids[0] == ids[1] {
 		t.Fatalf("Assembler with a Reuse: sessions %v at %p, want the second built in the first", ids, got)
 	}
@@ -61,8 +38,7 @@ func TestReuseBuildsInTheLastSessionHandedOn(t *testing.T) {
 		} else {
 			st.ReuseIn(nil)
 		}
-		a := NewAssembler(Options{KeepHeads: true, Reuse: &r, Emit: func(s *Session) { st.AddClosed(s) }})
-		feedLog(t, a, twoSessions)
+		assemble(t, "SEND20240305-1.LOG", twoSessions, Options{KeepHeads: true, Reuse: &r, Emit: func(s *Session) { st.AddClosed(s) }})
 		if len(got) != 2 || ids[0] == ids[1] || (got[0] == got[1]) != tc.reuse {
 			t.Fatalf("Stitcher %s: sessions %v at %p; same memory: %v, want %v", tc.name, ids, got, got[0] == got[1], tc.reuse)
 		}

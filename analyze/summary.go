@@ -213,8 +213,8 @@ type Summary struct {
 
 const numOutcomes = 6
 
-// outcomeIndex numbers the outcomes for compact counting.
-var outcomeIndex = map[Outcome]int{Rejected: 0, Deferred: 1, Failed: 2, Incomplete: 3, Idle: 4, Delivered: 5}
+// outcomeOrder numbers the outcomes for compact counting.
+var outcomeOrder = [numOutcomes]Outcome{Rejected, Deferred, Failed, Incomplete, Idle, Delivered}
 
 func (s *Summary) countTime(t time.Time, o Outcome) {
 	if t.IsZero() {
@@ -246,23 +246,15 @@ func (s *Summary) countTime(t time.Time, o Outcome) {
 	b[outcomeIndexOf(o)]++
 }
 
-// outcomeIndexOf is outcomeIndex[o], without hashing.
+// outcomeIndexOf is o's place in outcomeOrder (0 for an unknown one).
+// The outcomes are constants, compared by pointer first: no hashing.
 func outcomeIndexOf(o Outcome) int {
-	switch o {
-	case Rejected:
-		return 0
-	case Deferred:
-		return 1
-	case Failed:
-		return 2
-	case Incomplete:
-		return 3
-	case Idle:
-		return 4
-	case Delivered:
-		return 5
+	for i, x := range outcomeOrder {
+		if x == o {
+			return i
+		}
 	}
-	return 0 // as the map's zero
+	return 0
 }
 
 // coarsen turns the per-minute timeline into a per-hour one.
@@ -558,7 +550,7 @@ func (s *Summary) Result() *Result {
 	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
 	for _, k := range keys {
 		tb := TimeBucket{Start: time.Unix(k*int64(r.TimelineStep/time.Second), 0).UTC(), Count: map[Outcome]int{}}
-		for o, i := range outcomeIndex {
+		for i, o := range outcomeOrder {
 			if n := s.timeline[k][i]; n > 0 {
 				tb.Count[o] = n
 			}

@@ -9,7 +9,6 @@ import (
 	"math/bits"
 	"strconv"
 	"time"
-	"unsafe"
 )
 
 // Column indexes of the standard nine fields.
@@ -764,7 +763,7 @@ func (r *Reader) begin(raw []byte, no int) *Record {
 	rec := &r.rec
 	// File and Header are written only when they change: each store of a
 	// pointer is a write barrier while the collector marks.
-	if unsafe.StringData(rec.File) != unsafe.StringData(r.name) || len(rec.File) != len(r.name) {
+	if rec.File != r.name {
 		rec.File = r.name
 	}
 	rec.Line = no
